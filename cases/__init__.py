@@ -1,0 +1,1 @@
+"""Curated case files (YAML), shipped as package data; see README.md here."""

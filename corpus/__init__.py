@@ -1,0 +1,1 @@
+"""The source reports, byte-identical to the published conversions, and their notes (reports.yaml)."""
