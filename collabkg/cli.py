@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from collabkg import __version__
+from collabkg.graph.build import BuildError
+from collabkg.graph.store import StoreError
 from collabkg.loaders.base import LoadError
+from collabkg.ontology.reasoning import ReasonerUnavailable
 from collabkg.settings import SETTINGS, load_settings
 
 
@@ -38,6 +41,76 @@ def _cmd_check_case(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from collabkg.graph.build import build
+    from collabkg.graph.summary import summary_rows, summary_table
+
+    settings = _settings(args)
+    if args.no_reasoner:
+        settings = replace(settings, reasoner="none")
+    result = build(settings)
+    if args.readme:
+        from collabkg.graph.summary import update_readme
+
+        update_readme(Path(args.readme), summary_table(summary_rows(result.dataset, settings)))
+    consistency = result.consistency.render() if result.consistency else "Ontology check skipped."
+    version = result.version.name if result.version else "-"
+    print(f"{consistency}\n{result.validation.render()}\n"
+          f"Published {result.quads} quads to {settings.store} (version {version}).")
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from collabkg.graph.sparql import QueryRefused, run_query
+    from collabkg.graph.store import open_store
+
+    settings = _settings(args)
+    source = Path(args.query)
+    text = source.read_text(encoding="utf-8") if source.is_file() else args.query
+    try:
+        output = run_query(open_store(settings.store), text, args.format)
+    except (QueryRefused, SyntaxError, ValueError) as error:
+        raise CommandError(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+    sys.stdout.buffer.write(output)
+    if output and not output.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from collabkg.graph.dataset_io import export, write_atomically
+    from collabkg.graph.store import open_store
+
+    settings = _settings(args)
+    open_store(settings.store)  # fail before creating any file when there is no store
+    if args.output and args.output != "-":
+        write_atomically(Path(args.output), lambda out: export(settings.store, args.format, out))
+    else:
+        export(settings.store, args.format, sys.stdout.buffer)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from collabkg.graph.dataset_io import RdfInputError, read_rdf_file, store_union, with_vocabularies
+    from collabkg.shapes.validation import validate
+
+    settings = _settings(args)
+    if args.file:
+        try:
+            graph = with_vocabularies(read_rdf_file(Path(args.file)))
+        except RdfInputError as error:
+            raise CommandError(str(error)) from None
+        subject = args.file
+    else:
+        graph = store_union(settings.store)
+        subject = str(settings.store)
+    report = validate(graph)
+    print(f"{subject}: {report.render()}")
+    return 0 if report.conforms else 1
+
+
 def _store_options(parser: argparse.ArgumentParser) -> None:
     store = next(s for s in SETTINGS if s.name == "store")
     parser.add_argument("--store", metavar="DIR", help=f"{store.help} Default: ${store.env} or {store.default}")
@@ -56,6 +129,46 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"collabkg {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    build = commands.add_parser(
+        "build", help="load every case study, validate, and publish the store atomically",
+        description="Load the corpus and every case file, check quotes, ontology consistency (OWL reasoner) "
+                    "and SHACL, and publish the on-disk store atomically. On any problem nothing is published "
+                    "and every problem is listed with its file, line and entry.")
+    _store_options(build)
+    _input_options(build)
+    build.add_argument("--no-reasoner", action="store_true", help="skip the OWL consistency check")
+    build.add_argument("--readme", metavar="FILE",
+                       help="regenerate the per-report counts table between the markers in FILE")
+    build.set_defaults(handler=_cmd_build)
+
+    query = commands.add_parser(
+        "query", help="run one SPARQL query on the store",
+        description="Run one read-only SPARQL query (text or a file) on the store. Default format: json for "
+                    "SELECT and ASK, turtle for CONSTRUCT and DESCRIBE. A query with no FROM or GRAPH sees "
+                    "the union of all graphs.")
+    query.add_argument("query", metavar="QUERY_OR_FILE")
+    query.add_argument("--format", choices=["json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"])
+    _store_options(query)
+    query.set_defaults(handler=_cmd_query)
+
+    export_parser = commands.add_parser(
+        "export", help="write the whole dataset",
+        description="Write the whole dataset: nquads, trig and jsonld keep the named graphs; turtle holds "
+                    "the union of all graphs.")
+    export_parser.add_argument("--format", required=True, choices=["nquads", "trig", "turtle", "jsonld"])
+    export_parser.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+    _store_options(export_parser)
+    export_parser.set_defaults(handler=_cmd_export)
+
+    validate = commands.add_parser(
+        "validate", help="SHACL-validate the store or an RDF file",
+        description="SHACL-validate the store, or an RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD, "
+                    "RDF/XML, chosen by extension), against the shapes; the ontology and concept schemes are "
+                    "added to the file's triples. Exit 0 when it conforms, 1 otherwise.")
+    validate.add_argument("file", nargs="?", metavar="FILE")
+    _store_options(validate)
+    validate.set_defaults(handler=_cmd_validate)
+
     check = commands.add_parser("check-case", help="check case files (quotes, ids, categories) without building",
                                 description="Check case files against the reports and the vocabularies: "
                                             "every quote found verbatim, every id and category known.")
@@ -72,10 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except LoadError as error:
         print(error.render(), file=sys.stderr)
-        print(f"collabkg {args.command}: {len(error.problems)} problem(s); nothing was published",
-              file=sys.stderr)
+        outcome = "nothing was published" if args.command == "build" else "fix them and run it again"
+        print(f"collabkg {args.command}: {len(error.problems)} problem(s); {outcome}", file=sys.stderr)
         return 1
-    except CommandError as error:
+    except BuildError as error:
+        print(error.detail, file=sys.stderr)
+        print(f"collabkg {args.command}: {error}; nothing was published", file=sys.stderr)
+        return 1
+    except (CommandError, StoreError, ReasonerUnavailable) as error:
         print(f"collabkg {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -25,6 +25,7 @@ from collabkg.ontology.iris import IriMinter, is_slug
 from collabkg.ontology.terms import (
     BODY_KINDS,
     CKG,
+    DCTERMS,
     EVIDENCE_TYPES,
     FACTOR_PREFIX,
     INVOLVEMENT_ROLES,
@@ -39,7 +40,6 @@ from collabkg.ontology.terms import (
     SCHEMA,
     UNIT_ROLES,
     XSD,
-    DCTERMS,
     concept_ids,
 )
 
@@ -254,11 +254,11 @@ class _FileChecker:
 
     def _local_ids(self, collaboration: tuple[str, URIRef] | None) -> dict[str, dict[str, URIRef]]:
         """Unit and post ids of this file (they may be referred to before they are declared)."""
-        local: dict[str, dict[str, URIRef]] = {"unit": {}, "post": {}}
+        local: dict[str, dict[str, URIRef]] = {kind: {} for kind, _, _ in self._local_kinds()}
         if collaboration is None:
             return local
         cid = collaboration[0]
-        for kind, key, mint in (("unit", "units", self.minter.unit), ("post", "posts", self.minter.post)):
+        for kind, key, mint in self._local_kinds():
             seen: dict[str, int | None] = {}
             for entry in self.root.items(key):
                 local_id = entry.slug("id")
@@ -274,6 +274,12 @@ class _FileChecker:
             self.root.problem(f"{local_id!r} is both a unit id and a post id; give them different ids")
         return local
 
+    def _local_kinds(self) -> tuple[tuple[str, str, Any], ...]:
+        """Kinds of entry a file declares with ids of its own, the key they sit under and their IRI."""
+        return (("unit", "units", self.minter.unit), ("post", "posts", self.minter.post),
+                ("workstream", "workstreams", self.minter.workstream),
+                ("output", "outputs", self.minter.output), ("grant", "funding", self.minter.grant))
+
     def _target(self, entry: _Entry, key: str, local_ids: dict[str, dict[str, URIRef]],
                 kinds: tuple[str, ...]) -> URIRef | None:
         """Resolve an id that may name a unit or post of this file, a collaboration or a body."""
@@ -282,7 +288,7 @@ class _FileChecker:
             return None
         candidates: list[URIRef] = []
         for kind in kinds:
-            if kind in ("unit", "post") and target in local_ids[kind]:
+            if kind in local_ids and target in local_ids[kind]:
                 candidates.append(local_ids[kind][target])
             elif kind == "collaboration" and target in self.loader.declarations.collaborations:
                 candidates.append(self.minter.collaboration(target))
@@ -472,8 +478,7 @@ class _FileChecker:
             if grant_id is None or funder is None or stream_id is None:
                 continue
             if grant_id in seen:
-                entry.problem(f"duplicate grant id {grant_id!r}", "id")
-                continue
+                continue  # reported by _local_ids
             seen.add(grant_id)
             grant = self.minter.grant(cid, grant_id)
             stream = self.minter.funding_stream(stream_id)
@@ -516,8 +521,7 @@ class _FileChecker:
                 if local_id is None or label is None:
                     continue
                 if local_id in seen:
-                    entry.problem(f"duplicate id {local_id!r}", "id")
-                    continue
+                    continue  # reported by _local_ids
                 seen.add(local_id)
                 node = mint(cid, local_id)
                 graph.add((node, RDF.type, cls))
@@ -630,7 +634,8 @@ class _FileChecker:
                       local_ids: dict[str, dict[str, URIRef]]) -> URIRef | None:
         probe = _Entry(self, LineDict({key: value}), entry.path, entry.line)
         probe.line = entry.line
-        return self._target(probe, key, local_ids, ("post", "unit", "collaboration", "body"))
+        return self._target(probe, key, local_ids,
+                            ("post", "unit", "workstream", "output", "grant", "collaboration", "body"))
 
 
 def _span_of(evidence: URIRef) -> tuple[int, int]:
@@ -738,7 +743,7 @@ class CaseFileLoader(Loader):
                 self._problem(path, item, entry + ".id",
                               f"body {item_id!r} is already declared in {declarations.bodies[item_id][2]}")
                 return
-            declarations.bodies[item_id] = (label.strip(), body_kind, str(path))
+            declarations.bodies[item_id] = (label.strip(), str(body_kind), str(path))
         else:
             if item_id in declarations.streams:
                 self._problem(path, item, entry + ".id",

@@ -8,6 +8,7 @@ quotes are checked against.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from rdflib import Dataset, Literal, URIRef
@@ -19,6 +20,7 @@ from collabkg.ontology.iris import IriMinter
 from collabkg.ontology.terms import CKG, DCTERMS, FOAF, RDF, RDFS, XSD
 
 _REQUIRED = ("id", "file", "title", "issued")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 class Corpus(Loader):
@@ -26,7 +28,9 @@ class Corpus(Loader):
 
     >>> from collabkg.settings import load_settings
     >>> corpus = Corpus(load_settings().corpus)
-    >>> corpus.text("000_19c409783d911f52").text[:10].strip() == ""
+    >>> corpus.text("000_19c409783d911f52").line_of(0)
+    1
+    >>> "North of Tyne Collaboration" in corpus.text("000_19c409783d911f52").text
     True
     """
 
@@ -63,6 +67,10 @@ class Corpus(Loader):
             if not entry.get("publisher") and not entry.get("publisher_label"):
                 self.problems.append(Problem(str(index), line, where, "missing publisher or publisher_label"))
                 continue
+            if not _DATE.match(str(entry["issued"])):
+                self.problems.append(Problem(str(index), line, where + ".issued",
+                                             f"{entry['issued']!r} is not YYYY, YYYY-MM or YYYY-MM-DD"))
+                continue
             report_id = str(entry["id"])
             if report_id in self.entries:
                 self.problems.append(Problem(str(index), line, where + ".id", f"duplicate report {report_id!r}"))
@@ -80,7 +88,8 @@ class Corpus(Loader):
                 data = path.read_bytes()
                 self._texts[report_id] = ReportText(report_id, data.decode("utf-8"))
             except FileNotFoundError:
-                self.problems.append(Problem(str(path), None, f"report {report_id}", "report file is missing"))
+                self.problems.append(Problem(str(self.folder / "reports.yaml"), entry.line, f"report {report_id}",
+                                             f"report file is missing: {path}"))
                 self._texts[report_id] = None
             except UnicodeDecodeError as error:
                 self.problems.append(Problem(str(path), None, f"report {report_id}",

@@ -7,7 +7,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace as _NS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import Namespace as _NS
 
 CKG = Namespace("https://w3id.org/collabkg/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")

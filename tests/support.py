@@ -1,0 +1,23 @@
+"""Helpers the tests share (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``collabkg`` console script as a user would."""
+    command = [str(Path(sys.executable).with_name("collabkg")), *args]
+    return subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})},
+                          cwd=cwd, timeout=600, check=False)
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stdout, result.stdout
