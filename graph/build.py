@@ -167,7 +167,7 @@ def build(settings: Settings, publish_store: bool = True) -> BuildResult:
         consistency = check_consistency(union, settings.reasoner)
         if not consistency.consistent:
             raise BuildError("the ontology check failed", consistency.render())
-    report = validate(union)
+    report = validate(union, curation=True)
     if not report.conforms:
         raise BuildError(f"SHACL validation failed with {len(report.results)} result(s)", report.render())
     version = None

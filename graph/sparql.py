@@ -32,6 +32,7 @@ _NOT_KEYWORDS = re.compile(
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
+_FROM = re.compile(r"\bFROM\b", re.I)
 
 
 class QueryRefused(ValueError):
@@ -41,6 +42,7 @@ class QueryRefused(ValueError):
 @dataclass(frozen=True)
 class QueryForm:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    has_dataset: bool  # the query names its own dataset (FROM / FROM NAMED)
 
 
 def query_form(query: str) -> QueryForm:
@@ -62,13 +64,17 @@ def query_form(query: str) -> QueryForm:
         raise QueryRefused("SERVICE is refused: queries run on this dataset only and never call other hosts")
     if form is None:
         raise QueryRefused("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return QueryForm(form.group(1).upper())
+    return QueryForm(form.group(1).upper(), bool(_FROM.search(code)))
 
 
 def execute(store: pyoxigraph.Store, query: str, default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None) -> object:
-    """Run ``query``; with no dataset given, the default graph is the union of all graphs."""
-    query_form(query)
+    """Run ``query``. The dataset is the protocol's ``default_graphs``/``named_graphs`` when given (they
+    override FROM, SPARQL 1.1 Protocol 2.1.4), else the query's FROM / FROM NAMED, else the union of all
+    graphs as the default graph and every graph as named."""
+    form = query_form(query)
+    if not default_graphs and not named_graphs and form.has_dataset:
+        return store.query(query)
     default: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph] | None = (
         [pyoxigraph.NamedNode(iri) for iri in default_graphs] if default_graphs else None)
     named: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode] | None = (

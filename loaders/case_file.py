@@ -193,8 +193,10 @@ class _FileChecker:
             return
         document = self.minter.report(report_id)
         graph = dataset.graph(document)
-        collaboration = self._collaboration(graph, document, report)
-        local_ids = self._local_ids(collaboration)
+        block = root.data.get("collaboration")
+        declared_id = (block.get("id") or block.get("ref")) if isinstance(block, dict) else None
+        local_ids = self._local_ids(declared_id if isinstance(declared_id, str) and is_slug(declared_id) else None)
+        collaboration = self._collaboration(graph, document, report, local_ids)
         if collaboration is None:
             for key in ("members", "involved", "units", "posts", "funding", "workstreams", "outputs"):
                 if root.data.get(key):
@@ -212,30 +214,63 @@ class _FileChecker:
         if notes is not None and not (isinstance(notes, list) and all(isinstance(n, str) for n in notes)):
             root.problem("must be a list of text", "notes")
 
-    def _collaboration(self, graph: Graph, document: URIRef, report: ReportText) -> tuple[str, URIRef] | None:
+    def _collaboration(self, graph: Graph, document: URIRef, report: ReportText,
+                       local_ids: dict[str, dict[str, URIRef]]) -> tuple[str, URIRef] | None:
+        """Declare the file's collaboration (``id`` and ``label``), or refer to one another file declares
+        (``ref``) to add what this report says about it."""
         if "collaboration" not in self.root.data:
             return None
         entry = _Entry(self, self.root.data["collaboration"], "collaboration", self.root.line)
-        entry.unknown_keys({"id", "label", "quote", "occurrence", "reports_to", "part_of", "grew_out_of",
-                            "description"})
-        cid = entry.slug("id")
-        label = entry.text("label")
-        if cid is None or label is None:
-            return None
-        collaboration = self.minter.collaboration(cid)
-        graph.add((collaboration, RDF.type, CKG.Collaboration))
-        graph.add((collaboration, RDF.type, ORG.OrganizationalCollaboration))
-        graph.add((collaboration, RDFS.label, Literal(label, lang="en")))
+        links = {"quote", "occurrence", "reports_to", "part_of", "grew_out_of", "description"}
+        if "ref" in entry.data:
+            entry.unknown_keys({"ref"} | links)
+            cid = entry.slug("ref")
+            if cid is None:
+                return None
+            declared = self.loader.declarations.collaborations.get(cid)
+            if declared is None:
+                entry.problem(f"unknown collaboration {cid!r}", "ref")
+                return None
+            if declared[1] == str(self.path):
+                entry.problem("a file refers with `ref` to a collaboration declared elsewhere; use `id` here", "ref")
+                return None
+            collaboration = self.minter.collaboration(cid)
+        else:
+            entry.unknown_keys({"id", "label"} | links)
+            cid = entry.slug("id")
+            label = entry.text("label")
+            if cid is None or label is None:
+                return None
+            collaboration = self.minter.collaboration(cid)
+            graph.add((collaboration, RDF.type, CKG.Collaboration))
+            graph.add((collaboration, RDF.type, ORG.OrganizationalCollaboration))
+            graph.add((collaboration, RDFS.label, Literal(label, lang="en")))
+            evidence = self.quote(entry, graph, document, report)
+            if evidence is not None:
+                graph.add((collaboration, PROV.wasDerivedFrom, evidence))
+        if "ref" in entry.data and "quote" in entry.data:
+            evidence = self.quote(entry, graph, document, report)
+            if evidence is not None:
+                graph.add((collaboration, PROV.wasDerivedFrom, evidence))
         description = entry.text("description", required=False)
         if description:
             graph.add((collaboration, DCTERMS.description, Literal(description, lang="en")))
-        evidence = self.quote(entry, graph, document, report)
-        if evidence is not None:
-            graph.add((collaboration, PROV.wasDerivedFrom, evidence))
         for link in entry.items("part_of"):
             self._collaboration_link(graph, document, report, collaboration, link, CKG.partOf)
         for link in entry.items("grew_out_of"):
             self._collaboration_link(graph, document, report, collaboration, link, CKG.grewOutOf)
+        for line in entry.items("reports_to"):
+            line.unknown_keys({"to", "quote", "occurrence"})
+            target = self._target(line, "to", local_ids, ("unit", "collaboration", "body"))
+            line_evidence = self.quote(line, graph, document, report)
+            if target is None:
+                continue
+            if target == collaboration:
+                line.problem("a collaboration cannot report to itself", "to")
+                continue
+            graph.add((collaboration, ORG.reportsTo, target))
+            if line_evidence is not None:
+                graph.add((collaboration, PROV.wasDerivedFrom, line_evidence))
         return cid, collaboration
 
     def _collaboration_link(self, graph: Graph, document: URIRef, report: ReportText, collaboration: URIRef,
@@ -252,12 +287,12 @@ class _FileChecker:
         if evidence is not None:
             graph.add((collaboration, PROV.wasDerivedFrom, evidence))
 
-    def _local_ids(self, collaboration: tuple[str, URIRef] | None) -> dict[str, dict[str, URIRef]]:
-        """Unit and post ids of this file (they may be referred to before they are declared)."""
+    def _local_ids(self, cid: str | None) -> dict[str, dict[str, URIRef]]:
+        """Ids this file declares for units, posts, workstreams, outputs and grants, which entries may
+        refer to before the declaration."""
         local: dict[str, dict[str, URIRef]] = {kind: {} for kind, _, _ in self._local_kinds()}
-        if collaboration is None:
+        if cid is None:
             return local
-        cid = collaboration[0]
         for kind, key, mint in self._local_kinds():
             seen: dict[str, int | None] = {}
             for entry in self.root.items(key):
@@ -422,11 +457,12 @@ class _FileChecker:
 
     def _posts(self, graph: Graph, document: URIRef, report: ReportText, collaboration: tuple[str, URIRef],
                local_ids: dict[str, dict[str, URIRef]]) -> None:
-        cid, _ = collaboration
+        cid = collaboration[0]
         for entry in self.root.items("posts"):
-            entry.unknown_keys({"id", "label", "in", "quote", "occurrence", "reports_to"})
+            entry.unknown_keys({"id", "label", "in", "type", "quote", "occurrence", "reports_to"})
             post_id = entry.slug("id")
             label = entry.text("label")
+            post_type = entry.choice("type", sorted(concept_ids("PostTypeScheme")), required=False)
             holder = self._target(entry, "in", local_ids, ("unit", "collaboration", "body"))
             evidence = self.quote(entry, graph, document, report)
             if post_id is None or label is None or holder is None:
@@ -435,6 +471,9 @@ class _FileChecker:
             graph.add((post, RDF.type, ORG.Post))
             graph.add((post, RDFS.label, Literal(label, lang="en")))
             graph.add((post, ORG.postIn, holder))
+            graph.add((post, CKG.postFor, collaboration[1]))
+            if post_type is not None:
+                graph.add((post, CKG.postType, CKG[f"post-{post_type}"]))
             graph.add((holder, ORG.hasPost, post))
             if evidence is not None:
                 graph.add((post, PROV.wasDerivedFrom, evidence))

@@ -101,7 +101,8 @@ def concept_ids(scheme: str) -> frozenset[str]:
     >>> "delivery-pace" in concept_ids("OutcomeScheme")
     True
     """
-    prefix = {"FactorScheme": FACTOR_PREFIX, "OutcomeScheme": OUTCOME_PREFIX, "RoleScheme": "role-"}[scheme]
+    prefix = {"FactorScheme": FACTOR_PREFIX, "OutcomeScheme": OUTCOME_PREFIX, "RoleScheme": "role-",
+              "PostTypeScheme": "post-"}[scheme]
     graph = schemes_graph()
     return frozenset(
         str(concept).removeprefix(str(CKG)).removeprefix(prefix)

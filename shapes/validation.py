@@ -15,14 +15,22 @@ from rdflib.term import Node
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
-def shapes_file() -> Path:
-    return Path(str(files("collabkg.shapes"))) / "collabkg-shapes.ttl"
+CONTRACT_SHAPES = "collabkg-shapes.ttl"
+CURATION_SHAPES = "curation-shapes.ttl"
+
+
+def shapes_file(name: str = CONTRACT_SHAPES) -> Path:
+    """``collabkg-shapes.ttl``: the public contract; ``curation-shapes.ttl``: rules for our own curation."""
+    return Path(str(files("collabkg.shapes"))) / name
 
 
 @cache
-def shapes_graph() -> Graph:
-    """The shapes, parsed once."""
-    return Graph().parse(shapes_file(), format="turtle")
+def shapes_graph(names: tuple[str, ...] = (CONTRACT_SHAPES,)) -> Graph:
+    """The shapes of the named files, parsed once."""
+    graph = Graph()
+    for name in names:
+        graph.parse(shapes_file(name), format="turtle")
+    return graph
 
 
 @dataclass(frozen=True)
@@ -88,14 +96,14 @@ class _SparqlConstraint:
 
 
 @cache
-def _split_shapes() -> tuple[Graph, tuple[_SparqlConstraint, ...]]:
+def _split_shapes(names: tuple[str, ...]) -> tuple[Graph, tuple[_SparqlConstraint, ...]]:
     """Core shapes for pySHACL, and the SHACL-SPARQL constraints (section 5) to run once each.
 
     pySHACL runs a SPARQL constraint once per focus node through rdflib's engine, which costs minutes on
     our graph; evaluating the same SELECT once, with ``$this`` ranging over the shape's target class, in
     Oxigraph gives the same results (SHACL 5.3.1) in well under a second.
     """
-    shapes = shapes_graph()
+    shapes = shapes_graph(names)
     core = Graph()
     for triple in shapes:
         core.add(triple)
@@ -114,10 +122,11 @@ def _split_shapes() -> tuple[Graph, tuple[_SparqlConstraint, ...]]:
     return core, tuple(constraints)
 
 
-def _sparql_results(data: Graph, shapes: Graph) -> list[ValidationResult]:
+def _sparql_results(data: Graph, names: tuple[str, ...]) -> list[ValidationResult]:
     import pyoxigraph
 
-    _, constraints = _split_shapes()
+    shapes = shapes_graph(names)
+    _, constraints = _split_shapes(names)
     if not constraints:
         return []
     store = pyoxigraph.Store()
@@ -142,15 +151,17 @@ def _sparql_results(data: Graph, shapes: Graph) -> list[ValidationResult]:
 RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 
-def validate(data: Graph) -> ValidationReport:
-    """Validate ``data`` (a union graph holding data, ontology and vocabularies) against the shapes.
+def validate(data: Graph, curation: bool = False) -> ValidationReport:
+    """Validate ``data`` (a union graph holding data, ontology and vocabularies) against the contract
+    shapes, and with ``curation`` also against the curation rules the build enforces.
 
     >>> from rdflib import Graph
     >>> validate(Graph()).conforms
     True
     """
-    shapes = shapes_graph()
-    core, _ = _split_shapes()
+    names = (CONTRACT_SHAPES, CURATION_SHAPES) if curation else (CONTRACT_SHAPES,)
+    shapes = shapes_graph(names)
+    core, _ = _split_shapes(names)
     conforms, report_graph, _ = shacl_validate(
         data, shacl_graph=core, inference="none", advanced=False, allow_warnings=False,
         abort_on_first=False)
@@ -168,7 +179,7 @@ def validate(data: Graph) -> ValidationReport:
             value=_name(report_graph.value(node, SH.value), shapes),
             constraint=str(report_graph.value(node, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
         ))
-    sparql_results = _sparql_results(data, shapes)
+    sparql_results = _sparql_results(data, names)
     results.extend(sparql_results)
     results.sort(key=lambda r: (r.shape, r.focus, r.path or "", r.message))
     return ValidationReport(bool(conforms) and not sparql_results, tuple(results))

@@ -10,6 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
+# limits of the live test server (tests/api/conftest.py)
+QUERY_TIMEOUT = 2
+MAX_REQUEST_BYTES = 64 * 1024
+MAX_RESULT_BYTES = 2_000_000
+
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed ``collabkg`` console script as a user would."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from support import ROOT
 
 from collabkg.graph.build import BuildResult

@@ -37,7 +37,7 @@ def claims_in(store: Path) -> int:
 def test_build_publishes_a_readable_store(mini: Settings) -> None:
     result = build(mini)
     assert result.validation.conforms
-    assert claims_in(mini.store) == 2
+    assert claims_in(mini.store) == 3
     assert mini.store.is_symlink()
 
 
@@ -50,7 +50,7 @@ def test_failed_build_leaves_the_previous_store_intact(mini: Settings) -> None:
     with pytest.raises(LoadError):
         build(mini)
     assert mini.store.resolve() == before
-    assert claims_in(mini.store) == 2
+    assert claims_in(mini.store) == 3
 
 
 def test_shacl_failure_publishes_nothing(mini: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,7 +94,7 @@ def test_interrupted_build_leaves_the_previous_store_and_is_cleaned_up(mini: Set
         build(mini)
     monkeypatch.undo()
     assert mini.store.resolve() == before
-    assert claims_in(mini.store) == 2
+    assert claims_in(mini.store) == 3
     build(mini)  # the next build removes the unfinished version
     assert not list(store_module.versions_folder(mini.store).glob("*.building"))
 

@@ -153,3 +153,23 @@ def test_settings_point_build_at_other_folders(mini: Path, tmp_path: Path) -> No
     settings = replace(load_settings(), cases=mini / "cases", corpus=mini / "corpus", store=tmp_path / "s")
     dataset = load_dataset(settings)
     assert any(True for _ in dataset.quads((None, RDF.type, CKG.CausalClaim, None)))
+
+
+def test_collaboration_reporting_line_is_kept() -> None:
+    graph = load(MINI).graph(URIRef(BASE + "report/r1"))
+    assert (URIRef(BASE + "collaboration/test-partnership"), ORG.reportsTo, URIRef(BASE + "body/ministry")) in graph
+
+
+def test_a_second_report_adds_claims_about_a_collaboration_declared_elsewhere() -> None:
+    dataset = load(MINI)
+    graph = dataset.graph(URIRef(BASE + "report/r2"))
+    collaboration = URIRef(BASE + "collaboration/test-partnership")
+    claims = list(graph.subjects(CKG.context, collaboration))
+    assert len(claims) == 1
+    assert (collaboration, RDFS.label, None) not in graph  # declared once, in r1's graph
+    assert (collaboration, RDFS.label, None) in dataset.graph(URIRef(BASE + "report/r1"))
+
+
+def test_ref_to_an_unknown_collaboration_is_named(mini: Path) -> None:
+    edit(mini / "cases/r2-test-partnership.yaml", "ref: test-partnership", "ref: no-such-partnership")
+    assert any("collaboration.ref: unknown collaboration 'no-such-partnership'" in p for p in problems(mini))

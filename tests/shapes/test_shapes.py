@@ -133,3 +133,33 @@ def test_shapes_and_ontology_files_parse() -> None:
     assert len(Graph().parse(shapes_file())) > 100
     for path in ontology_files().values():
         assert len(Graph().parse(path)) > 100
+
+
+def test_curation_rules_pass_on_the_sample() -> None:
+    assert validate(sample(), curation=True).conforms
+
+
+def test_curation_refuses_a_collaboration_without_members() -> None:
+    graph = sample()
+    graph.remove((i("collab"), ORG.hasMember, None))
+    graph.remove((i("membership"), None, None))
+    report = validate(graph, curation=True)
+    assert (ID + "collab", "org:hasMember") in {(r.focus, r.path) for r in report.results}
+    assert validate(graph).conforms  # the public contract itself allows it
+
+
+def test_curation_refuses_a_duplicate_claim_on_the_same_passage() -> None:
+    graph = sample()
+    twin, cause, effect = i("claim-twin"), i("cause-twin"), i("effect-twin")
+    for _, p, o in list(graph.triples((i("claim"), None, None))):
+        graph.add((twin, p, o))
+    graph.set((twin, CKG.cause, cause))
+    graph.set((twin, CKG.effect, effect))
+    for _, p, o in list(graph.triples((i("cause"), None, None))):
+        graph.add((cause, p, o))
+    graph.set((cause, RDFS.label, Literal("A Dedicated Project Manager", lang="en")))  # same words, other case
+    for _, p, o in list(graph.triples((i("effect"), None, None))):
+        graph.add((effect, p, o))
+    report = validate(graph, curation=True)
+    assert {(ID + "claim", ID + "claim-twin"), (ID + "claim-twin", ID + "claim")} <= {
+        (r.focus, r.value) for r in report.results}
