@@ -16,16 +16,19 @@ from collabkg.graph.build import BuildError
 from collabkg.graph.store import StoreError
 from collabkg.loaders.base import LoadError
 from collabkg.ontology.reasoning import ReasonerUnavailable
-from collabkg.settings import SETTINGS, load_settings
+from collabkg.settings import SETTINGS, Settings, SettingsError, load_settings
 
 
 class CommandError(Exception):
     """A failure the user can act on; printed as one line."""
 
 
-def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    return load_settings(store=getattr(args, "store", None), base_iri=getattr(args, "base_iri", None),
-                         cases=getattr(args, "cases", None), corpus=getattr(args, "corpus", None))
+def _settings(args: argparse.Namespace) -> Settings:
+    names = ("store", "base_iri", "cases", "corpus", "host", "port", "threads", "query_workers", "query_timeout")
+    try:
+        return load_settings(**{name: getattr(args, name, None) for name in names})
+    except SettingsError as error:
+        raise CommandError(str(error)) from None
 
 
 def _cmd_check_case(args: argparse.Namespace) -> int:
@@ -106,9 +109,35 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         graph = store_union(settings.store)
         subject = str(settings.store)
-    report = validate(graph)
+    report = validate(graph, curation=not args.file)
     print(f"{subject}: {report.render()}")
     return 0 if report.conforms else 1
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from collabkg.api import create_app
+    from collabkg.graph.build import build
+    from collabkg.graph.store import exists
+
+    settings = _settings(args)
+    if not exists(settings.store):
+        print(f"No store at {settings.store}: building it first.", file=sys.stderr)
+        build(settings)
+    app = create_app(settings)
+    server = waitress.create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
+                                    ident="collabkg")
+    host, port = server.effective_host, server.effective_port
+    print(f"Serving {settings.store} on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)",
+          flush=True)
+    try:
+        server.run()
+    finally:
+        from collabkg.api import query_service
+
+        query_service.close(app)
+    return 0
 
 
 def _store_options(parser: argparse.ArgumentParser) -> None:
@@ -168,6 +197,18 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", nargs="?", metavar="FILE")
     _store_options(validate)
     validate.set_defaults(handler=_cmd_validate)
+
+    serve = commands.add_parser(
+        "serve", help="serve the SPARQL endpoint and query page on the store (building it if missing)",
+        description="Serve the SPARQL 1.1 endpoint (/sparql) and the query page (/) on the embedded store, "
+                    "with a multi-threaded WSGI server (waitress). Builds the store first if it is missing.")
+    _store_options(serve)
+    serve.add_argument("--host", help="address to listen on (default: $COLLABKG_HOST or 127.0.0.1)")
+    serve.add_argument("--port", help="port to listen on, 0 for any free one (default: $COLLABKG_PORT or 8000)")
+    serve.add_argument("--threads", help="request threads (default: $COLLABKG_THREADS or 8)")
+    serve.add_argument("--query-workers", help="query worker processes (default: $COLLABKG_QUERY_WORKERS or 2)")
+    serve.add_argument("--query-timeout", help="seconds before a query is stopped (default: 10)")
+    serve.set_defaults(handler=_cmd_serve)
 
     check = commands.add_parser("check-case", help="check case files (quotes, ids, categories) without building",
                                 description="Check case files against the reports and the vocabularies: "

@@ -7,7 +7,7 @@ README.md documents every setting (a test checks it).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -35,6 +35,17 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of the source reports and reports.yaml; empty means the corpus shipped with the package."),
     Setting("reasoner", "COLLABKG_REASONER", "hermit",
             "OWL reasoner for the ontology consistency check: hermit, pellet, or none to skip it."),
+    Setting("host", "COLLABKG_HOST", "127.0.0.1", "Address the server listens on."),
+    Setting("port", "COLLABKG_PORT", "8000", "Port the server listens on (0 picks a free one)."),
+    Setting("threads", "COLLABKG_THREADS", "8", "Request threads of the WSGI server (waitress)."),
+    Setting("query_workers", "COLLABKG_QUERY_WORKERS", "2",
+            "Worker processes that evaluate queries; a query stopped at its time limit costs one worker restart."),
+    Setting("query_timeout", "COLLABKG_QUERY_TIMEOUT", "10",
+            "Seconds a query may run before it is stopped (the client gets 503)."),
+    Setting("max_result_bytes", "COLLABKG_MAX_RESULT_BYTES", str(64 * 1024 * 1024),
+            "Largest serialised result the endpoint returns (larger gets 422)."),
+    Setting("max_request_bytes", "COLLABKG_MAX_REQUEST_BYTES", str(1024 * 1024),
+            "Largest request (query text, form or body) the endpoint accepts (larger gets 413)."),
 )
 
 
@@ -45,7 +56,13 @@ class Settings:
     cases: Path
     corpus: Path
     reasoner: str
-    extra: dict[str, str] = field(default_factory=dict)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    threads: int = 8
+    query_workers: int = 2
+    query_timeout: float = 10.0
+    max_result_bytes: int = 64 * 1024 * 1024
+    max_request_bytes: int = 1024 * 1024
 
 
 def load_settings(**overrides: str | None) -> Settings:
@@ -62,10 +79,23 @@ def load_settings(**overrides: str | None) -> Settings:
         base += "/"
     cases = Path(values["cases"]) if values["cases"] else Path(str(files("collabkg.cases")))
     corpus = Path(values["corpus"]) if values["corpus"] else Path(str(files("collabkg.corpus")))
+    try:
+        numbers = {name: int(values[name]) for name in
+                   ("port", "threads", "query_workers", "max_result_bytes", "max_request_bytes")}
+        timeout = float(values["query_timeout"])
+    except ValueError as error:
+        raise SettingsError(f"a numeric setting has a value that is not a number ({error})") from None
     return Settings(
         store=Path(values["store"]),
         base_iri=base,
         cases=cases,
         corpus=corpus,
         reasoner=values["reasoner"].lower(),
+        host=values["host"],
+        query_timeout=timeout,
+        **numbers,
     )
+
+
+class SettingsError(ValueError):
+    """A setting with a value it cannot take; the message names it."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import DATA, assert_no_traceback, run_cli
 
-SUBCOMMANDS = ["build", "query", "export", "validate", "check-case"]
+SUBCOMMANDS = ["build", "query", "export", "validate", "check-case", "serve"]
 
 
 def test_help_lists_every_subcommand() -> None:
