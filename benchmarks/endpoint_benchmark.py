@@ -96,25 +96,33 @@ _local = threading.local()
 
 
 def request(url: str, query: str, timeout: float = 120.0) -> tuple[int, bytes]:
-    """POST a query (form-encoded) over a per-thread keep-alive connection."""
+    """POST a query (form-encoded) over a per-thread keep-alive connection; a connection the server has
+    closed since its last use is reopened once."""
     parsed = urllib.parse.urlparse(url)
     key = (parsed.hostname, parsed.port)
     connections = getattr(_local, "connections", None)
     if connections is None:
         connections = _local.connections = {}
-    connection = connections.get(key)
-    if connection is None:
-        connection = connections[key] = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
     body = urllib.parse.urlencode({"query": query})
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
-    try:
-        connection.request("POST", parsed.path, body, headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    except (OSError, http.client.HTTPException):
-        connection.close()
-        connections.pop(key, None)
-        raise
+    for attempt in range(2):
+        connection = connections.get(key)
+        reused = connection is not None
+        if connection is None:
+            connection = connections[key] = http.client.HTTPConnection(parsed.hostname, parsed.port,
+                                                                      timeout=timeout)
+        connection.timeout = timeout
+        try:
+            connection.request("POST", parsed.path, body, headers)
+            response = connection.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            connections.pop(key, None)
+            stale = isinstance(error, (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected))
+            if not (reused and stale and attempt == 0):
+                raise
+    raise AssertionError("unreachable")
 
 
 def point_queries(nquads: Path, count: int, seed: int = 7) -> list[str]:

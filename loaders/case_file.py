@@ -259,19 +259,25 @@ class _FileChecker:
             self._collaboration_link(graph, document, report, collaboration, link, CKG.partOf)
         for link in entry.items("grew_out_of"):
             self._collaboration_link(graph, document, report, collaboration, link, CKG.grewOutOf)
+        self._reporting_lines(entry, graph, document, report, collaboration, local_ids,
+                              ("unit", "collaboration", "body"))
+        return cid, collaboration
+
+    def _reporting_lines(self, entry: _Entry, graph: Graph, document: URIRef, report: ReportText,
+                         subject: URIRef, local_ids: dict[str, dict[str, URIRef]], kinds: tuple[str, ...]) -> None:
+        """``reports_to:`` of a collaboration, unit or post: org:reportsTo, with the passage as evidence."""
         for line in entry.items("reports_to"):
             line.unknown_keys({"to", "quote", "occurrence"})
-            target = self._target(line, "to", local_ids, ("unit", "collaboration", "body"))
+            target = self._target(line, "to", local_ids, kinds)
             line_evidence = self.quote(line, graph, document, report)
             if target is None:
                 continue
-            if target == collaboration:
-                line.problem("a collaboration cannot report to itself", "to")
+            if target == subject:
+                line.problem("cannot report to itself", "to")
                 continue
-            graph.add((collaboration, ORG.reportsTo, target))
+            graph.add((subject, ORG.reportsTo, target))
             if line_evidence is not None:
-                graph.add((collaboration, PROV.wasDerivedFrom, line_evidence))
-        return cid, collaboration
+                graph.add((subject, PROV.wasDerivedFrom, line_evidence))
 
     def _collaboration_link(self, graph: Graph, document: URIRef, report: ReportText, collaboration: URIRef,
                             link: _Entry, predicate: URIRef) -> None:
@@ -411,18 +417,7 @@ class _FileChecker:
                 graph.add((unit, DCTERMS.description, Literal(description, lang="en")))
             if evidence is not None:
                 graph.add((unit, PROV.wasDerivedFrom, evidence))
-            for line in entry.items("reports_to"):
-                line.unknown_keys({"to", "quote", "occurrence"})
-                target = self._target(line, "to", local_ids, ("unit", "collaboration", "body"))
-                line_evidence = self.quote(line, graph, document, report)
-                if target is None:
-                    continue
-                if target == unit:
-                    line.problem("a unit cannot report to itself", "to")
-                    continue
-                graph.add((unit, ORG.reportsTo, target))
-                if line_evidence is not None:
-                    graph.add((unit, PROV.wasDerivedFrom, line_evidence))
+            self._reporting_lines(entry, graph, document, report, unit, local_ids, ("unit", "collaboration", "body"))
             seen: dict[URIRef, int | None] = {}
             for seat in entry.items("members"):
                 seat.unknown_keys({"body", "role", "post", "quote", "occurrence"})
@@ -477,14 +472,8 @@ class _FileChecker:
             graph.add((holder, ORG.hasPost, post))
             if evidence is not None:
                 graph.add((post, PROV.wasDerivedFrom, evidence))
-            for line in entry.items("reports_to"):
-                line.unknown_keys({"to", "quote", "occurrence"})
-                target = self._target(line, "to", local_ids, ("post", "unit", "collaboration", "body"))
-                line_evidence = self.quote(line, graph, document, report)
-                if target is not None:
-                    graph.add((post, ORG.reportsTo, target))
-                    if line_evidence is not None:
-                        graph.add((post, PROV.wasDerivedFrom, line_evidence))
+            self._reporting_lines(entry, graph, document, report, post, local_ids,
+                                  ("post", "unit", "collaboration", "body"))
 
     def _funding(self, graph: Graph, document: URIRef, report: ReportText,
                  collaboration: tuple[str, URIRef]) -> None:
