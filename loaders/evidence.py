@@ -140,6 +140,8 @@ def add_evidence(graph: Graph, minter: IriMinter, document: URIRef, report: Repo
     graph.add((quote_selector, OA.prefix, Literal(report.text[max(0, span.start - 32):span.start])))
     graph.add((quote_selector, OA.suffix, Literal(report.text[span.end:span.end + 32])))
     graph.add((position_selector, RDF.type, OA.TextPositionSelector))
-    graph.add((position_selector, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((position_selector, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+    # xsd:integer, not the xsd:nonNegativeInteger of the Web Annotation vocabulary: Oxigraph stores every
+    # integer-derived type as xsd:integer, and what the build validates must be what the store publishes.
+    graph.add((position_selector, OA.start, Literal(span.start, datatype=XSD.integer)))
+    graph.add((position_selector, OA.end, Literal(span.end, datatype=XSD.integer)))
     return evidence

@@ -44,6 +44,20 @@ def test_export_parses_back_completely(built_store: Path, tmp_path: Path, fmt: s
             assert len(graph) == int(next(iter(distinct))["n"].value)  # type: ignore[call-overload]
 
 
+def test_published_store_passes_validate(built_store: Path) -> None:
+    # what the store holds after Oxigraph's own normalisation, not only what the build validated before it
+    result = run_cli("validate", "--store", str(built_store))
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "Conforms" in result.stdout
+
+
+def test_exported_dump_passes_validate(built_store: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "dump.trig"
+    assert run_cli("export", "--store", str(built_store), "--format", "trig", "-o", str(dump)).returncode == 0
+    result = run_cli("validate", str(dump))
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
 def test_export_failure_leaves_no_partial_file(tmp_path: Path) -> None:
     output = tmp_path / "dump.nq"
     result = run_cli("export", "--store", str(tmp_path / "missing"), "--format", "nquads", "-o", str(output))
