@@ -10,14 +10,15 @@ collected with its file, line and entry, and :class:`~collabkg.loaders.base.Load
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from collabkg.loaders.base import Loader, LoadError, Problem
+from collabkg.loaders.case_declarations import declare
+from collabkg.loaders.case_entry import CaseEntry
 from collabkg.loaders.corpus import Corpus
 from collabkg.loaders.evidence import QuoteError, ReportText, Span, add_evidence
 from collabkg.loaders.yaml_source import LineDict, read_yaml
@@ -50,91 +51,6 @@ TOP_LEVEL_KEYS = frozenset({
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-@dataclass
-class _Declarations:
-    """Identifiers declared across all case files: the things one file may refer to in another."""
-
-    bodies: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (label, kind, file)
-    streams: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (label, file)
-    collaborations: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (label, file)
-    references: dict[tuple[str, str], str] = field(default_factory=dict)  # (report, id) -> file
-
-
-class _Entry:
-    """A mapping in a case file, with where it is, and typed accessors that record problems."""
-
-    def __init__(self, checker: _FileChecker, data: Any, path: str, line: int | None) -> None:
-        self.checker = checker
-        self.path = path
-        self.line = data.line if isinstance(data, LineDict) else line
-        self.data: dict[str, Any] = data if isinstance(data, dict) else {}
-        if not isinstance(data, dict):
-            self.problem(f"expected a mapping, found {type(data).__name__}")
-
-    def problem(self, message: str, key: str | None = None) -> None:
-        entry = f"{self.path}.{key}" if key else self.path
-        self.checker.problem(self.line, entry, message)
-
-    def text(self, key: str, required: bool = True) -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.problem("is missing", key)
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(f"must be text, found {type(value).__name__}", key)
-            return None
-        text = str(value).strip()
-        if not text:
-            if required:
-                self.problem("is empty", key)
-            return None
-        return text
-
-    def slug(self, key: str, required: bool = True) -> str | None:
-        value = self.text(key, required)
-        if value is not None and not is_slug(value):
-            self.problem(f"{value!r} is not an identifier (lowercase letters, digits and hyphens)", key)
-            return None
-        return value
-
-    def choice(self, key: str, allowed: Iterable[str], required: bool = True) -> str | None:
-        value = self.text(key, required)
-        allowed = tuple(allowed)
-        if value is not None and value not in allowed:
-            self.problem(f"{value!r} is not one of: {', '.join(sorted(allowed))}", key)
-            return None
-        return value
-
-    def words(self, key: str) -> list[str]:
-        """A value that may be one word or a list of words."""
-        value = self.data.get(key)
-        if value is None:
-            return []
-        values = value if isinstance(value, list) else [value]
-        if not all(isinstance(item, str) and item.strip() for item in values):
-            self.problem("must be a word or a list of words", key)
-            return []
-        return [item.strip() for item in values]
-
-    def items(self, key: str) -> Iterator[_Entry]:
-        value = self.data.get(key)
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.problem("must be a list", key)
-            return
-        for index, item in enumerate(value):
-            yield _Entry(self.checker, item, f"{self.path}.{key}[{index}]" if self.path else f"{key}[{index}]",
-                         self.line)
-
-    def unknown_keys(self, allowed: Iterable[str]) -> None:
-        allowed = set(allowed)
-        for key in self.data:
-            if key not in allowed:
-                self.problem(f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
-
-
 class _FileChecker:
     """Checks one case file and emits its triples."""
 
@@ -142,7 +58,7 @@ class _FileChecker:
         self.path = path
         self.loader = loader
         self.problems: list[Problem] = []
-        self.root = _Entry(self, data, "", 1)
+        self.root = CaseEntry(self.problem, data, "", 1)
         self.minter = loader.minter
 
     def problem(self, line: int | None, entry: str, message: str) -> None:
@@ -150,7 +66,7 @@ class _FileChecker:
 
     # -- references between files ---------------------------------------------------------------
 
-    def body(self, entry: _Entry, key: str) -> URIRef | None:
+    def body(self, entry: CaseEntry, key: str) -> URIRef | None:
         body_id = entry.slug(key)
         if body_id is None:
             return None
@@ -159,7 +75,7 @@ class _FileChecker:
             return None
         return self.minter.body(body_id)
 
-    def quote(self, entry: _Entry, graph: Graph, document: URIRef, report: ReportText) -> URIRef | None:
+    def quote(self, entry: CaseEntry, graph: Graph, document: URIRef, report: ReportText) -> URIRef | None:
         """Place the entry's quote in the report and add its evidence; None (and a problem) if it fails."""
         quote = entry.data.get("quote")
         if not isinstance(quote, str) or not quote:
@@ -220,7 +136,7 @@ class _FileChecker:
         (``ref``) to add what this report says about it."""
         if "collaboration" not in self.root.data:
             return None
-        entry = _Entry(self, self.root.data["collaboration"], "collaboration", self.root.line)
+        entry = CaseEntry(self.problem, self.root.data["collaboration"], "collaboration", self.root.line)
         links = {"quote", "occurrence", "reports_to", "part_of", "grew_out_of", "description"}
         if "ref" in entry.data:
             entry.unknown_keys({"ref"} | links)
@@ -263,7 +179,7 @@ class _FileChecker:
                               ("unit", "collaboration", "body"))
         return cid, collaboration
 
-    def _reporting_lines(self, entry: _Entry, graph: Graph, document: URIRef, report: ReportText,
+    def _reporting_lines(self, entry: CaseEntry, graph: Graph, document: URIRef, report: ReportText,
                          subject: URIRef, local_ids: dict[str, dict[str, URIRef]], kinds: tuple[str, ...]) -> None:
         """``reports_to:`` of a collaboration, unit or post: org:reportsTo, with the passage as evidence."""
         for line in entry.items("reports_to"):
@@ -280,7 +196,7 @@ class _FileChecker:
                 graph.add((subject, PROV.wasDerivedFrom, line_evidence))
 
     def _collaboration_link(self, graph: Graph, document: URIRef, report: ReportText, collaboration: URIRef,
-                            link: _Entry, predicate: URIRef) -> None:
+                            link: CaseEntry, predicate: URIRef) -> None:
         link.unknown_keys({"collaboration", "quote", "occurrence"})
         other = link.slug("collaboration")
         if other is None:
@@ -321,7 +237,7 @@ class _FileChecker:
                 ("workstream", "workstreams", self.minter.workstream),
                 ("output", "outputs", self.minter.output), ("grant", "funding", self.minter.grant))
 
-    def _target(self, entry: _Entry, key: str, local_ids: dict[str, dict[str, URIRef]],
+    def _target(self, entry: CaseEntry, key: str, local_ids: dict[str, dict[str, URIRef]],
                 kinds: tuple[str, ...]) -> URIRef | None:
         """Resolve an id that may name a unit or post of this file, a collaboration or a body."""
         target = entry.slug(key)
@@ -658,9 +574,9 @@ class _FileChecker:
             for value in outcome_ids:
                 graph.add((effect_node, CKG.category, CKG[OUTCOME_PREFIX + value]))
 
-    def _target_value(self, entry: _Entry, key: str, value: str,
+    def _target_value(self, entry: CaseEntry, key: str, value: str,
                       local_ids: dict[str, dict[str, URIRef]]) -> URIRef | None:
-        probe = _Entry(self, LineDict({key: value}), entry.path, entry.line)
+        probe = CaseEntry(self.problem, LineDict({key: value}), entry.path, entry.line)
         probe.line = entry.line
         return self._target(probe, key, local_ids,
                             ("post", "unit", "workstream", "output", "grant", "collaboration", "body"))
@@ -710,80 +626,11 @@ class CaseFileLoader(Loader):
                         self.files[path] = read_yaml(path)
                     except LoadError as error:
                         self.problems.extend(error.problems)
-        self.declarations = self._declare()
+        self.declarations, problems = declare(self.files, self._wanted)
+        self.problems.extend(problems)
 
     def _wanted(self, path: Path) -> bool:
         return self.only is None or path.resolve() in self.only
-
-    def _declare(self) -> _Declarations:
-        declarations = _Declarations()
-        for path, data in self.files.items():
-            if not isinstance(data, dict):
-                if self._wanted(path):
-                    self.problems.append(Problem(str(path), 1, "", "a case file must be a YAML mapping"))
-                continue
-            report = data.get("report")
-            for kind, key in (("body", "bodies"), ("stream", "funding_streams")):
-                for index, item in enumerate(data.get(key) or []):
-                    self._declare_one(declarations, path, kind, key, index, item)
-            collaboration = data.get("collaboration")
-            if isinstance(collaboration, dict) and isinstance(collaboration.get("id"), str):
-                cid = collaboration["id"]
-                if cid in declarations.collaborations:
-                    self._problem(path, collaboration, "collaboration.id",
-                                  f"collaboration {cid!r} is also declared in {declarations.collaborations[cid][1]}")
-                else:
-                    declarations.collaborations[cid] = (str(collaboration.get("label")), str(path))
-            for index, item in enumerate(data.get("references") or []):
-                if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(report, str):
-                    key2 = (report, item["id"])
-                    if key2 in declarations.references:
-                        self._problem(path, item, f"references[{index}].id",
-                                      f"reference {item['id']!r} of report {report} is also declared in "
-                                      f"{declarations.references[key2]}")
-                    else:
-                        declarations.references[key2] = str(path)
-        return declarations
-
-    def _declare_one(self, declarations: _Declarations, path: Path, kind: str, key: str, index: int,
-                     item: Any) -> None:
-        entry = f"{key}[{index}]"
-        if not isinstance(item, dict):
-            self._problem(path, item, entry, "expected a mapping with id and label")
-            return
-        item_id, label = item.get("id"), item.get("label")
-        if not isinstance(item_id, str) or not is_slug(item_id):
-            self._problem(path, item, entry + ".id", f"{item_id!r} is not an identifier")
-            return
-        if not isinstance(label, str) or not label.strip():
-            self._problem(path, item, entry + ".label", "is missing")
-            return
-        if kind == "body":
-            body_kind = item.get("kind")
-            if body_kind not in BODY_KINDS:
-                self._problem(path, item, entry + ".kind",
-                              f"{body_kind!r} is not one of: {', '.join(BODY_KINDS)}")
-                return
-            unknown = set(item) - {"id", "label", "kind", "note"}
-            if unknown:
-                self._problem(path, item, entry, f"unknown key(s): {', '.join(sorted(unknown))}")
-            if item_id in declarations.bodies:
-                self._problem(path, item, entry + ".id",
-                              f"body {item_id!r} is already declared in {declarations.bodies[item_id][2]}")
-                return
-            declarations.bodies[item_id] = (label.strip(), str(body_kind), str(path))
-        else:
-            if item_id in declarations.streams:
-                self._problem(path, item, entry + ".id",
-                              f"funding stream {item_id!r} is already declared in "
-                              f"{declarations.streams[item_id][1]}")
-                return
-            declarations.streams[item_id] = (label.strip(), str(path))
-
-    def _problem(self, path: Path, item: Any, entry: str, message: str) -> None:
-        if self._wanted(path):
-            line = item.line if isinstance(item, LineDict) else None
-            self.problems.append(Problem(str(path), line, entry, message))
 
     def body_label(self, body: URIRef) -> str:
         return self.declarations.bodies[str(body).rsplit("/", 1)[-1]][0]
