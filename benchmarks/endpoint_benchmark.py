@@ -151,9 +151,12 @@ def started(name: str, command: list[str], url: str, env: dict[str, str] | None,
     finally:
         try:
             os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # a server busy in a long query may not stop on SIGTERM
             os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        except ProcessLookupError:
+            pass
 
 
 def measure_latency(url: str, queries: list[str], repeats: int, budget_seconds: float,
@@ -359,6 +362,8 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
     global ARGS
     ARGS = args = parser.parse_args()
+    # A benchmark stopped from outside still stops its servers: SIGTERM unwinds through the finally blocks.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     from benchmarks.synthetic import synthesise
 
     work = Path(tempfile.mkdtemp(prefix="collabkg-bench-"))

@@ -10,7 +10,7 @@ collected with its file, line and entry, and :class:`~collabkg.loaders.base.Load
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -259,52 +259,47 @@ class _FileChecker:
             return None
         return candidates[0]
 
-    def _members(self, graph: Graph, document: URIRef, report: ReportText,
-                 collaboration: tuple[str, URIRef]) -> None:
-        cid, collab = collaboration
+    def _body_roles(self, key: str, roles: tuple[str, ...], mint: Any, graph: Graph, document: URIRef,
+                    report: ReportText, cid: str) -> Iterator[tuple[URIRef, URIRef, str, URIRef | None]]:
+        """Entries of ``members:`` or ``involved:``: (node, body, role, evidence), each (body, role) once."""
         seen: dict[URIRef, int | None] = {}
-        for entry in self.root.items("members"):
+        for entry in self.root.items(key):
             entry.unknown_keys({"body", "role", "quote", "occurrence"})
             body = self.body(entry, "body")
-            role = entry.choice("role", MEMBERSHIP_ROLES)
+            role = entry.choice("role", roles)
             evidence = self.quote(entry, graph, document, report)
             if body is None or role is None:
                 continue
-            membership = self.minter.membership(cid, str(body).rsplit("/", 1)[-1], role)
-            if membership in seen:
-                entry.problem(f"duplicate membership (same body and role as line {seen[membership]}); "
-                              "put the second passage on a separate role or drop it")
+            node = mint(cid, str(body).rsplit("/", 1)[-1], role)
+            if node in seen:
+                entry.problem(f"duplicate entry: the same body and role as line {seen[node]}; keep one passage")
                 continue
-            seen[membership] = entry.line
+            seen[node] = entry.line
+            yield node, body, role, evidence
+
+    def _members(self, graph: Graph, document: URIRef, report: ReportText,
+                 collaboration: tuple[str, URIRef]) -> None:
+        cid, collab = collaboration
+        name = self._label(graph, collab)
+        for membership, body, role, evidence in self._body_roles(
+                "members", MEMBERSHIP_ROLES, self.minter.membership, graph, document, report, cid):
             graph.add((collab, ORG.hasMember, body))
             graph.add((membership, RDF.type, ORG.Membership))
             graph.add((membership, ORG.organization, collab))
             graph.add((membership, ORG.member, body))
             graph.add((membership, ORG.role, CKG[f"role-{role}"]))
             graph.add((membership, RDFS.label, Literal(
-                f"{self.loader.body_label(body)}: {role.replace('-', ' ')} of {self._label(graph, collab)}",
-                lang="en")))
+                f"{self.loader.body_label(body)}: {role.replace('-', ' ')} of {name}", lang="en")))
             if evidence is not None:
                 graph.add((membership, PROV.wasDerivedFrom, evidence))
-        seen_involved: dict[URIRef, int | None] = {}
-        for entry in self.root.items("involved"):
-            entry.unknown_keys({"body", "role", "quote", "occurrence"})
-            body = self.body(entry, "body")
-            role = entry.choice("role", INVOLVEMENT_ROLES)
-            evidence = self.quote(entry, graph, document, report)
-            if body is None or role is None:
-                continue
-            involvement = self.minter.involvement(cid, str(body).rsplit("/", 1)[-1], role)
-            if involvement in seen_involved:
-                entry.problem(f"duplicate involvement (same body and role as line {seen_involved[involvement]})")
-                continue
-            seen_involved[involvement] = entry.line
+        for involvement, body, role, evidence in self._body_roles(
+                "involved", INVOLVEMENT_ROLES, self.minter.involvement, graph, document, report, cid):
             graph.add((involvement, RDF.type, CKG.Involvement))
             graph.add((involvement, CKG.involvedIn, collab))
             graph.add((involvement, CKG.involvedBody, body))
             graph.add((involvement, CKG.involvementRole, CKG[f"role-{role}"]))
             graph.add((involvement, RDFS.label, Literal(
-                f"{self.loader.body_label(body)}: {role} of {self._label(graph, collab)}", lang="en")))
+                f"{self.loader.body_label(body)}: {role} of {name}", lang="en")))
             if evidence is not None:
                 graph.add((involvement, PROV.wasDerivedFrom, evidence))
 

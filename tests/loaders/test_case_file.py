@@ -109,7 +109,7 @@ CASE = "cases/r1-test-partnership.yaml"
     (CASE, "    about: [project-manager]", "    colour: blue", "claims[0]: unknown key 'colour'"),
     (CASE, "members:\n  - {body: alpha-council, role: lead",
      "members:\n  - {body: alpha-council, role: lead, quote: \"x\"}\n  - {body: alpha-council, role: lead",
-     "duplicate membership"),
+     "members[1]: duplicate entry: the same body and role as line"),
     (CASE, "label: Test Partnership", "label: Test Partnership\n  label: Again", "YAML syntax error: duplicate key"),
     (CASE, "collaboration:\n", "collaboration: [\n", "YAML syntax error"),
     ("cases/bodies.yaml", "kind: health-body", "kind: hospital", "bodies[1].kind: 'hospital' is not one of"),
