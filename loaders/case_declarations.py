@@ -32,6 +32,7 @@ class Declarations:
     streams: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (label, file)
     collaborations: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (label, file)
     references: dict[tuple[str, str], str] = field(default_factory=dict)  # (report, id) -> file
+    alt_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # body id -> short names (acronyms)
 
 
 def declare(files: dict[Path, Any], wanted: Callable[[Path], bool] = lambda _: True,
@@ -89,14 +90,19 @@ def _declare_one(declarations: Declarations, path: Path, key: str, index: int, i
         if body_kind not in BODY_KINDS:
             problem(path, item, entry + ".kind", f"{body_kind!r} is not one of: {', '.join(BODY_KINDS)}")
             return
-        unknown = set(item) - {"id", "label", "kind", "note"}
+        unknown = set(item) - {"id", "label", "kind", "alt_labels", "note"}
         if unknown:
             problem(path, item, entry, f"unknown key(s): {', '.join(sorted(unknown))}")
         if item_id in declarations.bodies:
             problem(path, item, entry + ".id",
                     f"body {item_id!r} is already declared in {declarations.bodies[item_id][2]}")
             return
+        alt_labels = item.get("alt_labels") or []
+        if not isinstance(alt_labels, list) or not all(isinstance(a, str) and a.strip() for a in alt_labels):
+            problem(path, item, entry + ".alt_labels", "must be a list of names")
+            alt_labels = []
         declarations.bodies[item_id] = (label.strip(), str(body_kind), str(path))
+        declarations.alt_labels[item_id] = tuple(a.strip() for a in alt_labels)
     else:
         if item_id in declarations.streams:
             problem(path, item, entry + ".id",

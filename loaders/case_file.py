@@ -28,6 +28,8 @@ from collabkg.ontology.terms import (
     CKG,
     DCTERMS,
     EVIDENCE_TYPES,
+    FUNDING_KINDS,
+    FUNDING_STATUSES,
     FACTOR_PREFIX,
     INVOLVEMENT_ROLES,
     MEMBERSHIP_ROLES,
@@ -39,6 +41,7 @@ from collabkg.ontology.terms import (
     RDF,
     RDFS,
     SCHEMA,
+    SKOS,
     UNIT_ROLES,
     XSD,
     concept_ids,
@@ -48,6 +51,8 @@ TOP_LEVEL_KEYS = frozenset({
     "report", "collaboration", "bodies", "funding_streams", "members", "involved", "units", "posts",
     "funding", "workstreams", "outputs", "references", "claims", "notes",
 })
+FUNDING_KIND_LABELS = {"grant": "grant", "member-contribution": "member contribution", "in-kind": "in-kind support",
+                       "contract": "contract", "pooled-budget": "pooled budget", "other-income": "income"}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -121,7 +126,7 @@ class _FileChecker:
             self._members(graph, document, report, collaboration)
             self._units(graph, document, report, collaboration, local_ids)
             self._posts(graph, document, report, collaboration, local_ids)
-            self._funding(graph, document, report, collaboration)
+            self._funding(graph, document, report, collaboration, local_ids)
             self._products(graph, document, report, collaboration)
         self._references(graph, document, report, report_id)
         self._claims(graph, document, report, report_id, collaboration, local_ids)
@@ -235,7 +240,7 @@ class _FileChecker:
         """Kinds of entry a file declares with ids of its own, the key they sit under and their IRI."""
         return (("unit", "units", self.minter.unit), ("post", "posts", self.minter.post),
                 ("workstream", "workstreams", self.minter.workstream),
-                ("output", "outputs", self.minter.output), ("grant", "funding", self.minter.grant))
+                ("output", "outputs", self.minter.output), ("funding", "funding", self.minter.funding))
 
     def _target(self, entry: CaseEntry, key: str, local_ids: dict[str, dict[str, URIRef]],
                 kinds: tuple[str, ...]) -> URIRef | None:
@@ -387,15 +392,21 @@ class _FileChecker:
                                   ("post", "unit", "collaboration", "body"))
 
     def _funding(self, graph: Graph, document: URIRef, report: ReportText,
-                 collaboration: tuple[str, URIRef]) -> None:
+                 collaboration: tuple[str, URIRef], local_ids: dict[str, dict[str, URIRef]]) -> None:
+        """Funding of every kind (contract 'funding'): who funds which item, how, whether it is actual or
+        proposed, with the amount and period as far as the report's words allow."""
         cid, collab = collaboration
         seen: set[str] = set()
         for entry in self.root.items("funding"):
-            entry.unknown_keys({"id", "funder", "stream", "amount", "period", "start", "end", "quote",
-                                "occurrence", "label"})
-            grant_id = entry.slug("id")
+            entry.unknown_keys({"id", "kind", "status", "funder", "funded", "stream", "amount", "period", "start",
+                                "end", "quote", "occurrence", "label"})
+            funding_id = entry.slug("id")
+            kind = entry.choice("kind", FUNDING_KINDS)
+            status = entry.choice("status", FUNDING_STATUSES, required=False) or "actual"
             funder = self.body(entry, "funder")
-            stream_id = entry.slug("stream")
+            funded = (self._target(entry, "funded", local_ids, ("unit", "post", "collaboration"))
+                      if "funded" in entry.data else collab)
+            stream_id = entry.slug("stream", required=kind == "grant")
             if stream_id is not None and stream_id not in self.loader.declarations.streams:
                 entry.problem(f"unknown funding stream {stream_id!r}: declare it under `funding_streams:`",
                               "stream")
@@ -412,37 +423,47 @@ class _FileChecker:
                     entry.problem(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", key)
                 elif value is not None:
                     dates[key] = value
+            if "start" in dates and "end" in dates and dates["end"] < dates["start"][:len(dates["end"])]:
+                entry.problem(f"ends ({dates['end']}) before it starts ({dates['start']})", "end")
             period = entry.text("period", required=False)
             evidence = self.quote(entry, graph, document, report)
-            if grant_id is None or funder is None or stream_id is None:
+            if funding_id is None or kind is None or funder is None or funded is None or (
+                    kind == "grant" and stream_id is None):
                 continue
-            if grant_id in seen:
+            if funding_id in seen:
                 continue  # reported by _local_ids
-            seen.add(grant_id)
-            grant = self.minter.grant(cid, grant_id)
-            stream = self.minter.funding_stream(stream_id)
+            seen.add(funding_id)
+            funding = self.minter.funding(cid, funding_id)
+            kind_label = FUNDING_KIND_LABELS[kind]
             label = entry.text("label", required=False) or (
-                f"{self.loader.declarations.streams[stream_id][0]} grant from "
-                f"{self.loader.body_label(funder)} to {self._label(graph, collab)}")
-            graph.add((grant, RDF.type, SCHEMA.MonetaryGrant))
-            graph.add((grant, RDFS.label, Literal(label, lang="en")))
-            graph.add((grant, SCHEMA.funder, funder))
-            graph.add((grant, SCHEMA.fundedItem, collab))
-            graph.add((grant, CKG.fundingStream, stream))
+                f"{'proposed ' if status == 'proposed' else ''}{kind_label} from "
+                f"{self.loader.body_label(funder)} to {self._label(graph, funded) or self._label(graph, collab)}")
+            graph.add((funding, RDF.type, CKG.Funding))
+            graph.add((funding, RDFS.label, Literal(label[0].upper() + label[1:], lang="en")))
+            graph.add((funding, CKG.fundingKind, FUNDING_KINDS[kind]))
+            graph.add((funding, CKG.status, FUNDING_STATUSES[status]))
+            graph.add((funding, SCHEMA.funder, funder))
+            graph.add((funding, SCHEMA.fundedItem, funded))
+            if funded != collab:
+                graph.add((funding, CKG.context, collab))
+            if kind == "grant":
+                graph.add((funding, RDF.type, SCHEMA.MonetaryGrant))
+            if stream_id is not None:
+                graph.add((funding, CKG.fundingStream, self.minter.funding_stream(stream_id)))
             if period:
-                graph.add((grant, CKG.period, Literal(period)))
+                graph.add((funding, CKG.period, Literal(period)))
             for key, predicate in (("start", SCHEMA.startDate), ("end", SCHEMA.endDate)):
                 if key in dates:
-                    graph.add((grant, predicate, _date_literal(dates[key])))
+                    graph.add((funding, predicate, _date_literal(dates[key])))
             if amount is not None:
-                money = self.minter.amount(cid, grant_id)
-                graph.add((grant, SCHEMA.amount, money))
+                money = self.minter.amount(cid, funding_id)
+                graph.add((funding, SCHEMA.amount, money))
                 graph.add((money, RDF.type, SCHEMA.MonetaryAmount))
                 graph.add((money, SCHEMA.value, Literal(str(amount), datatype=XSD.decimal)))
                 graph.add((money, SCHEMA.currency, Literal("GBP")))
                 graph.add((money, RDFS.label, Literal(f"£{amount:,}", lang="en")))
             if evidence is not None:
-                graph.add((grant, PROV.wasDerivedFrom, evidence))
+                graph.add((funding, PROV.wasDerivedFrom, evidence))
 
     def _products(self, graph: Graph, document: URIRef, report: ReportText,
                   collaboration: tuple[str, URIRef]) -> None:
@@ -496,7 +517,7 @@ class _FileChecker:
         seen = self.loader.claims_seen
         for entry in self.root.items("claims"):
             entry.unknown_keys({"cause", "factor", "effect", "outcome", "polarity", "evidence", "modality",
-                                "quote", "occurrence", "about", "cites", "note"})
+                                "quote", "occurrence", "also", "about", "cites", "note"})
             cause = entry.text("cause")
             effect = entry.text("effect")
             factor_ids = entry.words("factor")
@@ -531,6 +552,7 @@ class _FileChecker:
             if "literature" in evidence_types and not cites and "cites" in entry.data:
                 entry.problem("is empty", "cites")
             evidence = self.quote(entry, graph, document, report)
+            more_evidence = [self.quote(passage, graph, document, report) for passage in self._passages(entry)]
             if (cause is None or effect is None or polarity is None or modality is None or evidence is None
                     or any(v not in factors for v in factor_ids) or any(v not in outcomes for v in outcome_ids)
                     or not factor_ids or not outcome_ids or not evidence_types
@@ -559,7 +581,9 @@ class _FileChecker:
                     graph.add((claim, CKG.concerns, target))
             for reference in cites:
                 graph.add((claim, CKG.citedSource, reference))
-            graph.add((claim, PROV.wasDerivedFrom, evidence))
+            for passage in [evidence, *more_evidence]:
+                if passage is not None:
+                    graph.add((claim, PROV.wasDerivedFrom, passage))
             graph.add((cause_node, RDF.type, CKG.Factor))
             graph.add((cause_node, RDFS.label, Literal(cause, lang="en")))
             for value in factor_ids:
@@ -569,12 +593,28 @@ class _FileChecker:
             for value in outcome_ids:
                 graph.add((effect_node, CKG.category, CKG[OUTCOME_PREFIX + value]))
 
+    @staticmethod
+    def _passages(entry: CaseEntry) -> Iterator[CaseEntry]:
+        """The other passages that state the same finding (``also:``), each a quote or {quote, occurrence}:
+        one finding is one claim, with one piece of evidence per place the report states it."""
+        value = entry.data.get("also")
+        if value is None:
+            return
+        if not isinstance(value, list):
+            entry.problem("must be a list of quotes", "also")
+            return
+        for index, item in enumerate(value):
+            data = LineDict({"quote": item}) if isinstance(item, str) else item
+            passage = CaseEntry(entry.report, data, f"{entry.path}.also[{index}]", entry.line)
+            passage.unknown_keys({"quote", "occurrence"})
+            yield passage
+
     def _target_value(self, entry: CaseEntry, key: str, value: str,
                       local_ids: dict[str, dict[str, URIRef]]) -> URIRef | None:
         probe = CaseEntry(self.problem, LineDict({key: value}), entry.path, entry.line)
         probe.line = entry.line
         return self._target(probe, key, local_ids,
-                            ("post", "unit", "workstream", "output", "grant", "collaboration", "body"))
+                            ("post", "unit", "workstream", "output", "funding", "collaboration", "body"))
 
 
 def _span_of(evidence: URIRef) -> tuple[int, int]:
@@ -638,6 +678,8 @@ class CaseFileLoader(Loader):
             catalogue.add((body, RDF.type, BODY_KINDS[kind]))
             catalogue.add((body, RDF.type, ORG.Organization))
             catalogue.add((body, RDFS.label, Literal(label, lang="en")))
+            for alt_label in self.declarations.alt_labels.get(body_id, ()):
+                catalogue.add((body, SKOS.altLabel, Literal(alt_label, lang="en")))
         for stream_id, (label, _) in sorted(self.declarations.streams.items()):
             stream = self.minter.funding_stream(stream_id)
             catalogue.add((stream, RDF.type, CKG.FundingStream))

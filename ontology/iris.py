@@ -68,11 +68,11 @@ class IriMinter:
     def post(self, collaboration_id: str, post_id: str) -> URIRef:
         return self._iri("collaboration", collaboration_id, "post", post_id)
 
-    def grant(self, collaboration_id: str, grant_id: str) -> URIRef:
-        return self._iri("collaboration", collaboration_id, "grant", grant_id)
+    def funding(self, collaboration_id: str, funding_id: str) -> URIRef:
+        return self._iri("collaboration", collaboration_id, "funding", funding_id)
 
-    def amount(self, collaboration_id: str, grant_id: str) -> URIRef:
-        return self._iri("collaboration", collaboration_id, "grant", grant_id, "amount")
+    def amount(self, collaboration_id: str, funding_id: str) -> URIRef:
+        return self._iri("collaboration", collaboration_id, "funding", funding_id, "amount")
 
     def workstream(self, collaboration_id: str, workstream_id: str) -> URIRef:
         return self._iri("collaboration", collaboration_id, "workstream", workstream_id)

@@ -20,7 +20,7 @@ __all__ = [
     "CKG", "ORG", "OA", "SCHEMA", "FOAF", "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
     "ONTOLOGY_GRAPH", "VOCABULARY_GRAPH", "PREFIXES", "ontology_files", "ontology_graph", "schemes_graph",
     "bind_prefixes", "BODY_KINDS", "FACTOR_PREFIX", "OUTCOME_PREFIX", "EVIDENCE_TYPES", "MODALITIES",
-    "POLARITIES", "MEMBERSHIP_ROLES", "INVOLVEMENT_ROLES", "UNIT_ROLES", "concept_ids",
+    "POLARITIES", "FUNDING_KINDS", "FUNDING_STATUSES", "MEMBERSHIP_ROLES", "INVOLVEMENT_ROLES", "UNIT_ROLES", "concept_ids",
 ]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/collabkg/ontology")
@@ -60,6 +60,16 @@ MODALITIES: dict[str, URIRef] = {
     "recommended": CKG.Recommended,
 }
 POLARITIES: dict[str, URIRef] = {"enables": CKG.Enables, "hinders": CKG.Hinders}
+#: ckg:FundingKindScheme: how money or support reaches a collaboration (case-file id -> concept)
+FUNDING_KINDS: dict[str, URIRef] = {
+    "grant": CKG.GrantFunding,
+    "member-contribution": CKG.MemberContribution,
+    "in-kind": CKG.InKindSupport,
+    "contract": CKG.ContractFunding,
+    "pooled-budget": CKG.PooledBudget,
+    "other-income": CKG.OtherIncome,
+}
+FUNDING_STATUSES: dict[str, URIRef] = {"actual": CKG.Actual, "proposed": CKG.Proposed}
 MEMBERSHIP_ROLES = ("lead", "host", "accountable-body", "member")
 INVOLVEMENT_ROLES = (
     "funder", "evaluator", "provider", "supplier", "adviser", "inspectorate", "partner", "commissioner",

@@ -52,7 +52,7 @@ def test_loads_every_kind_of_fact_into_the_report_graph() -> None:
     assert (membership, ORG.role, CKG["role-lead"]) in graph
     unit = URIRef(BASE + "collaboration/test-partnership/unit/steering-board")
     assert (unit, ORG.reportsTo, alpha) in graph
-    grant = URIRef(BASE + "collaboration/test-partnership/grant/pilot-grant")
+    grant = URIRef(BASE + "collaboration/test-partnership/funding/pilot-grant")
     amount = graph.value(grant, SCHEMA.amount)
     assert graph.value(amount, SCHEMA.value) == Literal("250000", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal"))
     claims = set(graph.subjects(RDF.type, CKG.CausalClaim))
