@@ -1,12 +1,17 @@
-"""Attaches the query pool (graph/query_pool) to the application: started on first use, closed at exit."""
+"""Attaches the query pool (graph/query_pool) to the application: started on first use, closed at exit;
+and, behind a proxy that names the client, a limit on the queries one client may have running at once."""
 
 from __future__ import annotations
 
 import atexit
 import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
+from collabkg.api.errors import ApiError
 from collabkg.graph.query_pool import QueryPool
 from collabkg.settings import Settings
 
@@ -18,15 +23,33 @@ class _PoolHolder:
         self.settings = settings
         self.pool: QueryPool | None = None
         self.lock = threading.Lock()
+        self.running: Counter[str] = Counter()
 
     def get(self) -> QueryPool:
         with self.lock:
             if self.pool is None:
                 self.pool = QueryPool(self.settings.store, workers=self.settings.query_workers,
                                       timeout=self.settings.query_timeout,
-                                      max_result_bytes=self.settings.max_result_bytes)
+                                      max_result_bytes=self.settings.max_result_bytes,
+                                      long_after=self.settings.long_query_after,
+                                      long_slots=self.settings.long_query_slots)
                 atexit.register(self.close)
             return self.pool
+
+    @contextmanager
+    def client_slot(self, client: str) -> Iterator[None]:
+        with self.lock:
+            if self.running[client] >= self.settings.client_max_queries:
+                raise ApiError(429, f"this client already has {self.running[client]} queries running; wait for "
+                                    "them to finish", {"Retry-After": "1"})
+            self.running[client] += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.running[client] -= 1
+                if not self.running[client]:
+                    del self.running[client]
 
     def close(self) -> None:
         with self.lock:
@@ -42,6 +65,26 @@ def init_app(app: Flask) -> None:
 def query_pool() -> QueryPool:
     holder: _PoolHolder = current_app.extensions[_EXTENSION]
     return holder.get()
+
+
+@contextmanager
+def client_slot() -> Iterator[None]:
+    """Count this request's query against its client, when a proxy header says who the client is."""
+    holder: _PoolHolder = current_app.extensions[_EXTENSION]
+    header = holder.settings.client_header
+    value = request.headers.get(header) if header else None
+    if not value:
+        yield
+        return
+    # The proxy appends the address it saw; the first entry is the client as the first proxy saw it.
+    client = value.split(",", 1)[0].strip()[:200]
+    with holder.client_slot(client):
+        yield
+
+
+def start(app: Flask) -> None:
+    """Start the workers now rather than on the first query."""
+    app.extensions[_EXTENSION].get()
 
 
 def close(app: Flask) -> None:

@@ -6,7 +6,9 @@ negotiated by ``Accept`` with quality values, or chosen by a ``format`` paramete
 /sparql`` with no query returns the SPARQL 1.1 Service Description.
 
 Read-only by design: updates (section 2.2), ``LOAD`` and ``SERVICE`` are refused with 403, so nothing a client
-sends can change the data, make the server read a file or call another host.
+sends can change the data, make the server read a file or call another host. The decision is taken on the
+query's tokens by the gate (graph/gate), and what the engine runs is the gate's text; the workers that
+evaluate it cannot open a network connection anyway (graph/sandbox).
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MIMEAccept
 
 from collabkg.api.errors import ApiError
-from collabkg.api.query_service import query_pool
+from collabkg.api.query_service import client_slot, query_pool
 from collabkg.api.service_description import service_description
-from collabkg.graph.query_pool import QueryFailed, QueryJob, QueryTimeout, QueryTooLarge
-from collabkg.graph.sparql import QueryRefused, query_form
+from collabkg.graph.gate import GateError, check_query
+from collabkg.graph.query_pool import (
+    QueryBusy,
+    QueryFailed,
+    QueryJob,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryTooLarge,
+)
+from collabkg.graph.sparql import check_graph_iris, engine_syntax_error
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -52,7 +62,7 @@ FORMAT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtl
                 "rdfxml": "xml", "rdf": "xml"}
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
     "Access-Control-Max-Age": "86400",
 }
@@ -90,7 +100,7 @@ def _negotiate(kind: str, format_parameter: str | None) -> tuple[str, str]:
 
 def _read_request() -> tuple[str | None, list[str], list[str]]:
     """The query and the dataset parameters, from whichever of the three protocol forms was used."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         queries = request.args.getlist("query")
         if request.args.getlist("update"):
             raise ApiError(403, "updates are refused: this endpoint is read-only")
@@ -126,26 +136,29 @@ def sparql() -> Response:
     query, default_graphs, named_graphs = _read_request()
     settings = current_app.config["COLLABKG_SETTINGS"]
     if query is None:
-        if request.method == "GET" and not request.args:
+        if request.method in ("GET", "HEAD") and not request.args:
             return service_description(request.base_url)
         raise ApiError(400, "missing the query parameter")
     if len(query.encode("utf-8")) > settings.max_request_bytes:
         raise ApiError(413, f"the query is larger than the limit of {settings.max_request_bytes:,} bytes")
     try:
-        form = query_form(query).form
-    except QueryRefused as error:
-        raise ApiError(403, str(error)) from None
-    kind = "graph" if form in ("CONSTRUCT", "DESCRIBE") else "results"
+        checked = check_query(query)
+        check_graph_iris(default_graphs, "default-graph-uri")
+        check_graph_iris(named_graphs, "named-graph-uri")
+    except GateError as error:
+        raise ApiError(error.status, str(error)) from None
+    kind = "graph" if checked.form in ("CONSTRUCT", "DESCRIBE") else "results"
     format_name, media_type = _negotiate(kind, request.values.get("format"))
-    job = QueryJob(query, format_name, tuple(default_graphs), tuple(named_graphs))
+    job = QueryJob(checked.text, format_name, checked.has_dataset, tuple(default_graphs), tuple(named_graphs))
     try:
-        answer = query_pool().run(job)
-    except SyntaxError as error:
-        raise ApiError(400, f"malformed query: {error}") from None
-    except QueryRefused as error:
-        raise ApiError(403, str(error)) from None
+        with client_slot():
+            answer = query_pool().run(job)
+    except QuerySyntaxError as error:
+        raise ApiError(400, str(engine_syntax_error(checked, query, str(error)))) from None
     except QueryTimeout as error:
         raise ApiError(503, str(error), {"Retry-After": "1"}) from None
+    except QueryBusy as error:
+        raise ApiError(503, str(error), {"Retry-After": "2"}) from None
     except QueryTooLarge as error:
         raise ApiError(422, str(error)) from None
     except QueryFailed as error:

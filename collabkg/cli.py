@@ -65,17 +65,49 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+#: format names `collabkg query --format` accepts, any case, with the usual aliases
+QUERY_FORMATS = {"json": "json", "srj": "json", "csv": "csv", "tsv": "tsv", "xml": "xml", "srx": "xml",
+                 "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
+                 "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "xml", "rdf": "xml"}
+
+
+def _query_format(value: str) -> str:
+    name = QUERY_FORMATS.get(value.strip().lower())
+    if name is None:
+        raise argparse.ArgumentTypeError(f"unknown format {value!r}; use one of {', '.join(QUERY_FORMATS)}")
+    return name
+
+
+def _query_text(argument: str) -> str:
+    """The query: the file ``argument`` names, or ``argument`` itself when it is query text."""
+    source = Path(argument)
+    looks_like_a_path = not any(ch.isspace() for ch in argument) and (
+        "/" in argument or source.suffix.lower() in (".rq", ".sparql", ".txt"))
+    if source.is_file():
+        try:
+            return source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"{argument}: cannot read the query file ({error})") from None
+    if source.is_dir():
+        raise CommandError(f"{argument}: is a folder, not a query file")
+    if looks_like_a_path:
+        raise CommandError(f"{argument}: no such query file (give a file that exists, or the query text itself)")
+    return argument
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
-    from collabkg.graph.sparql import QueryRefused, run_query
+    from collabkg.graph.gate import GateError
+    from collabkg.graph.sparql import UnsupportedFormat, run_query
     from collabkg.graph.store import open_store
 
     settings = _settings(args)
-    source = Path(args.query)
-    text = source.read_text(encoding="utf-8") if source.is_file() else args.query
+    text = _query_text(args.query)
     try:
         output = run_query(open_store(settings.store), text, args.format)
-    except (QueryRefused, SyntaxError, ValueError) as error:
-        raise CommandError(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+    except GateError as error:
+        raise CommandError(str(error)) from None
+    except UnsupportedFormat as error:
+        raise CommandError(str(error)) from None
     sys.stdout.buffer.write(output)
     if output and not output.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
@@ -115,27 +147,28 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    import waitress
-
-    from collabkg.api import create_app
+    from collabkg.api import create_app, query_service
+    from collabkg.api.server import PortUnavailable, http_server
     from collabkg.graph.build import build
     from collabkg.graph.store import exists
 
     settings = _settings(args)
-    if not exists(settings.store):
-        print(f"No store at {settings.store}: building it first.", file=sys.stderr)
-        build(settings)
     app = create_app(settings)
-    server = waitress.create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
-                                    ident="collabkg")
-    host, port = server.effective_host, server.effective_port
-    print(f"Serving {settings.store} on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)",
-          flush=True)
+    try:  # listen first: a taken port is reported at once, not after a build
+        server = http_server(app, settings.host, settings.port, settings.threads)
+    except PortUnavailable as error:
+        raise CommandError(str(error)) from None
     try:
+        if not exists(settings.store):
+            print(f"No store at {settings.store}: building it first.", file=sys.stderr)
+            build(settings)
+        query_service.start(app)
+        host, port = server.effective_host, server.effective_port
+        print(f"Serving {settings.store} on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)",
+              flush=True)
         server.run()
     finally:
-        from collabkg.api import query_service
-
+        server.close()
         query_service.close(app)
     return 0
 
@@ -176,7 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "SELECT and ASK, turtle for CONSTRUCT and DESCRIBE. A query with no FROM or GRAPH sees "
                     "the union of all graphs.")
     query.add_argument("query", metavar="QUERY_OR_FILE")
-    query.add_argument("--format", choices=["json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"])
+    query.add_argument("--format", type=_query_format, metavar="FORMAT",
+                       help="json, csv, tsv, xml (SELECT, ASK); turtle, ntriples, jsonld, xml (CONSTRUCT, DESCRIBE); "
+                            "any case, with aliases such as ttl, nt, json-ld")
     _store_options(query)
     query.set_defaults(handler=_cmd_query)
 
@@ -206,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default: $COLLABKG_HOST or 127.0.0.1)")
     serve.add_argument("--port", help="port to listen on, 0 for any free one (default: $COLLABKG_PORT or 8000)")
     serve.add_argument("--threads", help="request threads (default: $COLLABKG_THREADS or 8)")
-    serve.add_argument("--query-workers", help="query worker processes (default: $COLLABKG_QUERY_WORKERS or 2)")
+    serve.add_argument("--query-workers", help="query worker processes (default: $COLLABKG_QUERY_WORKERS or 3)")
     serve.add_argument("--query-timeout", help="seconds before a query is stopped (default: 10)")
     serve.set_defaults(handler=_cmd_serve)
 

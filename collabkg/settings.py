@@ -38,8 +38,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "COLLABKG_HOST", "127.0.0.1", "Address the server listens on."),
     Setting("port", "COLLABKG_PORT", "8000", "Port the server listens on (0 picks a free one)."),
     Setting("threads", "COLLABKG_THREADS", "8", "Request threads of the WSGI server (waitress)."),
-    Setting("query_workers", "COLLABKG_QUERY_WORKERS", "2",
+    Setting("query_workers", "COLLABKG_QUERY_WORKERS", "3",
             "Worker processes that evaluate queries; a query stopped at its time limit costs one worker restart."),
+    Setting("long_query_after", "COLLABKG_LONG_QUERY_AFTER", "1",
+            "Seconds after which a running query counts as long-running and needs a long-query slot."),
+    Setting("long_query_slots", "COLLABKG_LONG_QUERY_SLOTS", "",
+            "Queries that may run long at once (empty: query_workers - 1, so one worker is always kept for new "
+            "queries); a query that turns long when all are taken is stopped with 503 and Retry-After."),
+    Setting("client_header", "COLLABKG_CLIENT_HEADER", "",
+            "Behind a proxy: the request header that names the client (e.g. X-Forwarded-For; its first address "
+            "is used). Empty: no per-client limit, since every client may share the proxy's address."),
+    Setting("client_max_queries", "COLLABKG_CLIENT_MAX_QUERIES", "2",
+            "With client_header set: queries one client may have running at once (more get 429)."),
     Setting("query_timeout", "COLLABKG_QUERY_TIMEOUT", "10",
             "Seconds a query may run before it is stopped (the client gets 503)."),
     Setting("max_result_bytes", "COLLABKG_MAX_RESULT_BYTES", str(64 * 1024 * 1024),
@@ -59,8 +69,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8
-    query_workers: int = 2
+    query_workers: int = 3
     query_timeout: float = 10.0
+    long_query_after: float = 1.0
+    long_query_slots: int | None = None
+    client_header: str = ""
+    client_max_queries: int = 2
     max_result_bytes: int = 64 * 1024 * 1024
     max_request_bytes: int = 1024 * 1024
 
@@ -81,10 +95,18 @@ def load_settings(**overrides: str | None) -> Settings:
     corpus = Path(values["corpus"]) if values["corpus"] else Path(str(files("collabkg.corpus")))
     try:
         numbers = {name: int(values[name]) for name in
-                   ("port", "threads", "query_workers", "max_result_bytes", "max_request_bytes")}
+                   ("port", "threads", "query_workers", "max_result_bytes", "max_request_bytes",
+                    "client_max_queries")}
         timeout = float(values["query_timeout"])
+        long_after = float(values["long_query_after"])
+        long_slots = int(values["long_query_slots"]) if values["long_query_slots"].strip() else None
     except ValueError as error:
         raise SettingsError(f"a numeric setting has a value that is not a number ({error})") from None
+    if not 0 <= numbers["port"] <= 65535:
+        raise SettingsError(f"port {numbers['port']} is out of range: use 0 (any free port) to 65535")
+    for name in ("threads", "query_workers"):
+        if numbers[name] < 1:
+            raise SettingsError(f"{name} must be at least 1, not {numbers[name]}")
     return Settings(
         store=Path(values["store"]),
         base_iri=base,
@@ -93,6 +115,9 @@ def load_settings(**overrides: str | None) -> Settings:
         reasoner=values["reasoner"].lower(),
         host=values["host"],
         query_timeout=timeout,
+        long_query_after=long_after,
+        long_query_slots=long_slots,
+        client_header=values["client_header"].strip(),
         **numbers,
     )
 

@@ -1,27 +1,52 @@
-"""Read-only SPARQL under a hard time limit: queries run in a pool of worker processes.
+"""Read-only SPARQL under a hard time limit, fairly shared: queries run in a pool of worker processes.
 
 Oxigraph cannot cancel a running query from Python, and a thread cannot be stopped, so each query runs in
-a worker process that holds its own read-only handle on the store. A query that outlives its limit is
-stopped by killing its worker (the operating system frees everything it held) and a fresh worker takes its
-place in the background; other queries keep running in the other workers meanwhile.
+a worker process that holds its own read-only handle on the published store version. A query that outlives
+its limit is stopped by killing its worker (the operating system frees everything it held) and a fresh
+worker takes its place in the background.
+
+Fairness (``docs/decisions/0005-fair-scheduling-of-queries.md``): every query starts as a *short* query.
+One that is still running after ``long_after`` seconds becomes *long* and needs one of ``long_slots``
+(fewer than the workers, so some capacity is always kept for new queries); when they are all taken, it is
+stopped there and the client is told the server is busy (503 with Retry-After). A request waits for a free
+worker at most until its own deadline. So clients that keep sending runaway queries hold at most
+``long_slots`` workers between them, and cheap queries keep being answered by the others.
+
+Workers run in a sandbox (:mod:`collabkg.graph.sandbox`: no network), evaluate on a thread with a large
+stack (the engine's parser and optimiser recurse), and each holds a shared lock on its store version so a
+build never prunes a version a worker still reads. When a build publishes a new version, idle workers are
+replaced by workers on the new one and busy ones are replaced when they finish.
 """
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import multiprocessing
-import queue
+import os
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-_CONTEXT = multiprocessing.get_context("spawn")  # a fork would copy the parent's open store and threads
+log = logging.getLogger("collabkg.query_pool")
+
+# A fork server starts workers from a process that has already imported the engine: a replacement is
+# ready in a fraction of the time a fresh interpreter takes, and no parent thread or open store is copied.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["pyoxigraph", "collabkg.graph.sparql", "collabkg.graph.sandbox"])
+EVALUATION_STACK_BYTES = 512 * 1024 * 1024
 
 
 class QueryTimeout(RuntimeError):
     """The query ran past its time limit and was stopped."""
+
+
+class QueryBusy(RuntimeError):
+    """The server had no capacity for this query in time; the client may retry."""
 
 
 class QueryTooLarge(RuntimeError):
@@ -32,10 +57,15 @@ class QueryFailed(RuntimeError):
     """The query could not be evaluated (a worker crashed or the store failed)."""
 
 
+class QuerySyntaxError(ValueError):
+    """The engine could not parse the query; the message is the engine's, with its position."""
+
+
 @dataclass(frozen=True)
 class QueryJob:
-    query: str
+    query: str  # the gate's text
     format_name: str | None
+    has_dataset: bool = False
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
 
@@ -47,13 +77,30 @@ class QueryAnswer:
 
 
 def _worker_main(store_path: str, connection: Connection, max_result_bytes: int) -> None:
-    """Worker loop: open the store once, then answer one job at a time until the pipe closes."""
-    import pyoxigraph
+    """Close the network, lock and open the store version, then answer one job at a time."""
+    try:
+        from collabkg.graph.sandbox import forbid_network
 
-    from collabkg.graph.sparql import QueryRefused, execute, serialise
+        forbid_network()
+        lock = os.open(store_path, os.O_RDONLY)
+        fcntl.flock(lock, fcntl.LOCK_SH)  # held until the process ends: the version stays while we read it
+        import pyoxigraph
 
-    store = pyoxigraph.Store.read_only(store_path)
+        store = pyoxigraph.Store.read_only(store_path)
+    except Exception as error:  # noqa: BLE001 - any start-up failure is reported to the pool, which retries
+        connection.send(("failed", f"{type(error).__name__}: {error}"))
+        return
     connection.send(("ready",))
+    threading.stack_size(EVALUATION_STACK_BYTES)
+    thread = threading.Thread(target=_answer_jobs, args=(store, connection, max_result_bytes),
+                              name="collabkg-evaluation")
+    thread.start()
+    thread.join()
+
+
+def _answer_jobs(store: Any, connection: Connection, max_result_bytes: int) -> None:
+    from collabkg.graph.sparql import UnsupportedFormat, execute, serialise
+
     while True:
         try:
             job: QueryJob = connection.recv()
@@ -61,13 +108,14 @@ def _worker_main(store_path: str, connection: Connection, max_result_bytes: int)
             return
         started = time.perf_counter()
         try:
-            results = execute(store, job.query, list(job.default_graphs) or None, list(job.named_graphs) or None)
+            results = execute(store, job.query, job.has_dataset, list(job.default_graphs) or None,
+                              list(job.named_graphs) or None)
             body = serialise(results, job.format_name)
         except SyntaxError as error:
             connection.send(("syntax", str(error)))
             continue
-        except QueryRefused as error:
-            connection.send(("refused", str(error)))
+        except UnsupportedFormat as error:
+            connection.send(("format", str(error)))
             continue
         except Exception as error:  # noqa: BLE001 - any evaluation failure is reported, never kills the worker
             connection.send(("failed", f"{type(error).__name__}: {error}"))
@@ -78,16 +126,21 @@ def _worker_main(store_path: str, connection: Connection, max_result_bytes: int)
         connection.send(("ok", body, time.perf_counter() - started))
 
 
+def published_version(store: Path) -> str:
+    """The version folder the published store points at now."""
+    return os.path.realpath(store)
+
+
 @dataclass(eq=False)
 class _Worker:
     process: Any
     connection: Connection
-    jobs: int = 0
+    version: str
     started: float = field(default_factory=time.monotonic)
 
 
 class QueryPool:
-    """A fixed number of worker processes sharing one read-only store.
+    """Worker processes sharing the published store, with a time limit and fair shares.
 
     >>> import tempfile
     >>> from collabkg.graph.store import publish
@@ -98,20 +151,35 @@ class QueryPool:
     b'o\\r\\nc\\r\\n'
     """
 
-    def __init__(self, store: Path, workers: int = 2, timeout: float = 10.0,
-                 max_result_bytes: int = 64 * 1024 * 1024, start_timeout: float = 60.0) -> None:
-        self.store_path = str(store.resolve())
+    def __init__(self, store: Path, workers: int = 3, timeout: float = 10.0,
+                 max_result_bytes: int = 64 * 1024 * 1024, long_after: float = 1.0,
+                 long_slots: int | None = None, start_timeout: float = 60.0) -> None:
+        self.store = store
         self.size = max(1, workers)
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
+        self.long_after = long_after
+        self.long_slots = max(1, self.size - 1) if long_slots is None else max(0, long_slots)
         self.start_timeout = start_timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._condition = threading.Condition()
+        self._idle: deque[_Worker] = deque()
+        self._live: set[_Worker] = set()
+        self._starting = 0
+        self._long_running = 0
         self._closed = False
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        for worker in [self._spawn() for _ in range(self.size)]:
-            self._await_ready(worker)
-            self._idle.put(worker)
+        self._version = published_version(store)
+        self.failures: deque[str] = deque(maxlen=20)  # recent start-up failures, for operators
+        for _ in range(self.size):
+            self._start_one()
+        with self._condition:
+            ready = self._condition.wait_for(lambda: len(self._idle) == self.size or not self._starting,
+                                             timeout=start_timeout)
+            if not self._idle:
+                reason = self.failures[-1] if self.failures else "timed out"
+                self.close()
+                raise QueryFailed(f"no query worker could start on {store}: {reason}")
+            if not ready:
+                log.warning("only %d of %d query workers started in time", len(self._idle), self.size)
 
     def __enter__(self) -> QueryPool:
         return self
@@ -119,93 +187,169 @@ class QueryPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _spawn(self) -> _Worker:
+    # -- workers --------------------------------------------------------------------------------
+
+    def _start_one(self) -> None:
+        """Start a worker in the background; retry with back-off until it starts or the pool closes."""
+        with self._condition:
+            self._starting += 1
+        threading.Thread(target=self._starter, daemon=True, name="collabkg-query-worker-start").start()
+
+    def _starter(self) -> None:
+        delay = 0.2
+        try:
+            while not self._closed:
+                try:
+                    worker = self._spawn(published_version(self.store))
+                except Exception as error:  # noqa: BLE001 - reported and retried, never lost
+                    message = f"a query worker failed to start: {error}"
+                    self.failures.append(message)
+                    log.error("%s; retrying in %.1f s", message, delay)
+                    time.sleep(delay)
+                    delay = min(delay * 2, 10.0)
+                    continue
+                with self._condition:
+                    if not self._closed:
+                        self._live.add(worker)
+                        self._idle.append(worker)
+                        self._condition.notify_all()
+                        return
+                self._kill(worker)  # the pool closed while this worker started
+                return
+        finally:
+            with self._condition:
+                self._starting -= 1
+                self._condition.notify_all()
+
+    def _spawn(self, version: str) -> _Worker:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_worker_main, args=(self.store_path, child, self.max_result_bytes),
+        process = _CONTEXT.Process(target=_worker_main, args=(version, child, self.max_result_bytes),
                                    daemon=True, name="collabkg-query-worker")
         process.start()
         child.close()
-        worker = _Worker(process, parent)
-        with self._lock:
-            self._all.add(worker)
-        return worker
-
-    def _await_ready(self, worker: _Worker) -> None:
-        if not worker.connection.poll(self.start_timeout):
+        worker = _Worker(process, parent, version)
+        if not parent.poll(self.start_timeout):
             self._kill(worker)
-            raise QueryFailed("a query worker did not start in time")
-        message = worker.connection.recv()
+            raise QueryFailed("it did not start in time")
+        try:
+            message = parent.recv()
+        except (EOFError, OSError):
+            self._kill(worker)
+            raise QueryFailed(f"it exited with code {process.exitcode}") from None
         if message != ("ready",):
             self._kill(worker)
-            raise QueryFailed(f"a query worker failed to start: {message!r}")
+            raise QueryFailed(str(message[1]) if len(message) > 1 else repr(message))
+        return worker
 
     def _kill(self, worker: _Worker) -> None:
-        with self._lock:
-            self._all.discard(worker)
+        with self._condition:
+            self._live.discard(worker)
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(timeout=5)
         worker.connection.close()
 
-    def _replace(self) -> None:
-        """Start a worker in place of a killed one, off the request's path."""
-        def start() -> None:
-            if self._closed:
-                return
-            try:
-                worker = self._spawn()
-                self._await_ready(worker)
-            except (QueryFailed, OSError):
-                time.sleep(1)
-                threading.Thread(target=start, daemon=True).start()
-                return
-            if self._closed:
-                self._kill(worker)
-            else:
-                self._idle.put(worker)
+    def _retire(self, worker: _Worker) -> None:
+        """Stop ``worker`` and start another in its place."""
+        self._kill(worker)
+        if not self._closed:
+            self._start_one()
 
-        threading.Thread(target=start, daemon=True, name="collabkg-query-worker-restart").start()
+    def _follow_published_version(self) -> None:
+        """After a build, replace idle workers by workers on the new version (busy ones on release)."""
+        current = published_version(self.store)
+        if current == self._version:
+            return
+        with self._condition:
+            if current == self._version:
+                return
+            self._version = current
+            stale = [worker for worker in self._idle if worker.version != current]
+            for worker in stale:
+                self._idle.remove(worker)
+        for worker in stale:
+            self._retire(worker)
+
+    def _acquire(self, deadline: float) -> _Worker:
+        self._follow_published_version()
+        with self._condition:
+            while True:
+                while self._idle:
+                    worker = self._idle.popleft()
+                    if worker.version == self._version and worker.process.is_alive():
+                        return worker
+                    threading.Thread(target=self._retire, args=(worker,), daemon=True).start()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._closed:
+                    raise QueryBusy("every query worker was busy until this query's time limit; retry shortly")
+                self._condition.wait(remaining)
+
+    def _release(self, worker: _Worker) -> None:
+        with self._condition:
+            if worker.version == self._version and not self._closed:
+                self._idle.append(worker)
+                self._condition.notify()
+                return
+        self._retire(worker)
+
+    # -- queries --------------------------------------------------------------------------------
 
     def run(self, job: QueryJob, timeout: float | None = None) -> QueryAnswer:
-        """Run one job; raise SyntaxError (with Oxigraph's message and position), QueryTimeout,
-        QueryTooLarge, QueryRefused or QueryFailed."""
-        from collabkg.graph.sparql import QueryRefused
-
+        """Run one job; raise QuerySyntaxError (the engine's message and position), QueryTimeout, QueryBusy,
+        QueryTooLarge or QueryFailed."""
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
+        worker = self._acquire(deadline)
+        long_slot = False
         try:
-            worker = self._idle.get(timeout=limit)
-        except queue.Empty:
-            raise QueryTimeout(f"no query worker became free within the time limit of {limit:g} s") from None
-        try:
-            worker.connection.send(job)
-            remaining = max(0.0, deadline - time.monotonic())
-            if not worker.connection.poll(remaining):
-                self._kill(worker)
-                self._replace()
-                raise QueryTimeout(f"the query was stopped at its time limit of {limit:g} s")
-            message = worker.connection.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._kill(worker)
-            self._replace()
-            raise QueryFailed("the query worker stopped unexpectedly") from None
-        worker.jobs += 1
-        self._idle.put(worker)
+            try:
+                worker.connection.send(job)
+                remaining = deadline - time.monotonic()
+                answered = worker.connection.poll(max(0.0, min(self.long_after, remaining)))
+                if not answered and remaining > self.long_after:
+                    with self._condition:
+                        if self._long_running < self.long_slots:
+                            self._long_running += 1
+                            long_slot = True
+                    if not long_slot:
+                        self._retire(worker)
+                        raise QueryBusy(f"the query was stopped after {self.long_after:g} s: the server's capacity "
+                                        "for long-running queries is in use; retry shortly, or narrow the query")
+                    answered = worker.connection.poll(max(0.0, deadline - time.monotonic()))
+                if not answered:
+                    self._retire(worker)
+                    raise QueryTimeout(f"the query was stopped at its time limit of {limit:g} s")
+                message = worker.connection.recv()
+            except (EOFError, OSError):
+                self._retire(worker)
+                raise QueryFailed("the query worker stopped unexpectedly") from None
+        finally:
+            if long_slot:
+                with self._condition:
+                    self._long_running -= 1
+        self._release(worker)
         kind = message[0]
         if kind == "ok":
             return QueryAnswer(message[1], message[2])
         if kind == "syntax":
-            raise SyntaxError(message[1])
-        if kind == "refused":
-            raise QueryRefused(message[1])
+            raise QuerySyntaxError(message[1])
         if kind == "too-large":
             raise QueryTooLarge(f"the result is {message[1]:,} bytes, over the limit of "
                                 f"{self.max_result_bytes:,}; add a LIMIT or narrow the query")
+        if kind == "format":
+            raise QueryFailed(message[1])
         raise QueryFailed(message[1])
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for operators and tests)."""
+        with self._condition:
+            return [worker.process.pid for worker in self._live]
+
     def close(self) -> None:
-        self._closed = True
-        with self._lock:
-            workers = list(self._all)
+        with self._condition:
+            self._closed = True
+            workers = list(self._live)
+            self._idle.clear()
+            self._condition.notify_all()
         for worker in workers:
             self._kill(worker)

@@ -81,10 +81,24 @@ def _remove_unfinished(versions: Path) -> None:
 
 
 def _prune(versions: Path, keep: Path) -> None:
+    """Remove old versions that no process reads any more: a query worker holds a shared lock on the
+    version folder it reads (graph/query_pool), so a version in use is left for a later build to remove."""
     finished = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.endswith(".building"))
     for old in finished[:-KEEP_VERSIONS]:
-        if old != keep:
+        if old == keep:
+            continue
+        try:
+            folder = os.open(old, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # still read by a running server
+        else:
             shutil.rmtree(old, ignore_errors=True)
+        finally:
+            os.close(folder)
 
 
 def exists(store: Path) -> bool:

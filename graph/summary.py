@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 
 from collabkg.ontology.iris import IriMinter
-from collabkg.ontology.terms import CKG, DCTERMS, ORG, RDF, SCHEMA
+from collabkg.ontology.terms import CKG, DCTERMS, FUNDING_KINDS, ORG, PROV, RDF, SCHEMA
 from collabkg.settings import Settings
 
 START, END = "<!-- counts:start -->", "<!-- counts:end -->"
@@ -23,8 +23,9 @@ class ReportCounts:
     bodies: int
     units: int
     posts: int
-    grants: int
-    claims: int
+    funding: dict[str, int]  # funding relationships by kind (case-file id)
+    claims: int  # distinct claims: one finding, however many passages state it
+    passages: int  # claim-passage pairs (rows of the claims CSV)
 
 
 def summary_rows(dataset: Dataset, settings: Settings) -> list[ReportCounts]:
@@ -49,26 +50,36 @@ def summary_rows(dataset: Dataset, settings: Settings) -> list[ReportCounts]:
             bodies=len(bodies),
             units=len(set(graph.subjects(RDF.type, ORG.OrganizationalUnit))),
             posts=len(set(graph.subjects(RDF.type, ORG.Post))),
-            grants=len(set(graph.subjects(RDF.type, SCHEMA.MonetaryGrant))),
-            claims=len(set(graph.subjects(RDF.type, CKG.CausalClaim))),
+            funding={kind: len(set(graph.subjects(CKG.fundingKind, concept)))
+                     for kind, concept in FUNDING_KINDS.items()},
+            claims=len(claims := set(graph.subjects(RDF.type, CKG.CausalClaim))),
+            passages=sum(1 for claim in claims for _ in graph.objects(claim, PROV.wasDerivedFrom)),
         ))
     rows.append(ReportCounts(
         "all", "**all reports**", sum(r.collaborations for r in rows), len(all_bodies),
-        sum(r.units for r in rows), sum(r.posts for r in rows), sum(r.grants for r in rows),
-        sum(r.claims for r in rows)))
+        sum(r.units for r in rows), sum(r.posts for r in rows),
+        {kind: sum(r.funding[kind] for r in rows) for kind in FUNDING_KINDS},
+        sum(r.claims for r in rows), sum(r.passages for r in rows)))
     return rows
 
 
 def summary_table(rows: list[ReportCounts]) -> str:
     """A Markdown table of the counts."""
-    lines = ["| report | collaborations | bodies | governance units | posts | grants | claims |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    kinds = " | ".join(FUNDING_COLUMNS[kind] for kind in FUNDING_KINDS)
+    lines = [f"| report | collaborations | bodies | governance units | posts | {kinds} | claims | passages |",
+             "|---|" + "---:|" * (6 + len(FUNDING_KINDS))]
     for row in rows:
-        title = row.title if len(row.title) <= 70 else row.title[:67] + "..."
+        title = row.title if len(row.title) <= 60 else row.title[:57] + "..."
         name = title if row.report == "all" else f"`{row.report[:3]}` {title}"
+        funding = " | ".join(str(row.funding[kind]) for kind in FUNDING_KINDS)
         lines.append(f"| {name} | {row.collaborations} | {row.bodies} | {row.units} | "
-                     f"{row.posts} | {row.grants} | {row.claims} |")
+                     f"{row.posts} | {funding} | {row.claims} | {row.passages} |")
     return "\n".join(lines)
+
+
+#: column heads of the funding kinds in the README table
+FUNDING_COLUMNS = {"grant": "grants", "member-contribution": "member contributions", "in-kind": "in-kind",
+                   "contract": "contracts", "pooled-budget": "pooled budgets", "other-income": "other income"}
 
 
 def update_readme(readme: Path, table: str) -> None:

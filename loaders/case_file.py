@@ -19,6 +19,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from collabkg.loaders.base import Loader, LoadError, Problem
 from collabkg.loaders.case_declarations import declare
 from collabkg.loaders.case_entry import CaseEntry
+from collabkg.loaders.claim_rules import ClaimRecord, bad_state, duplicate_findings
 from collabkg.loaders.corpus import Corpus
 from collabkg.loaders.evidence import QuoteError, ReportText, Span, add_evidence
 from collabkg.loaders.yaml_source import LineDict, read_yaml
@@ -28,9 +29,9 @@ from collabkg.ontology.terms import (
     CKG,
     DCTERMS,
     EVIDENCE_TYPES,
+    FACTOR_PREFIX,
     FUNDING_KINDS,
     FUNDING_STATUSES,
-    FACTOR_PREFIX,
     INVOLVEMENT_ROLES,
     MEMBERSHIP_ROLES,
     MODALITIES,
@@ -444,8 +445,6 @@ class _FileChecker:
             graph.add((funding, CKG.status, FUNDING_STATUSES[status]))
             graph.add((funding, SCHEMA.funder, funder))
             graph.add((funding, SCHEMA.fundedItem, funded))
-            if funded != collab:
-                graph.add((funding, CKG.context, collab))
             if kind == "grant":
                 graph.add((funding, RDF.type, SCHEMA.MonetaryGrant))
             if stream_id is not None:
@@ -559,12 +558,21 @@ class _FileChecker:
                     or any(v not in EVIDENCE_TYPES for v in evidence_types)):
                 continue
             start, end = _span_of(evidence)
+            if polarity == "hinders" and (word := bad_state(effect)) is not None:
+                entry.problem(f"the effect {effect!r} names a bad state ({word!r}): under hinders it reads the "
+                              "opposite of the report; name what is moved (e.g. 'pace of decisions', 'trust "
+                              "between partners')", "effect")
             claim = self.minter.claim(report_id, start, end, cause, effect, polarity)
             if claim in seen:
                 entry.problem("duplicate claim: same passage, cause, effect and polarity as an earlier claim "
                               f"({seen[claim]})")
                 continue
             seen[claim] = f"{self.path}:{entry.line}"
+            self.loader.claim_records.append(ClaimRecord(
+                report_id, str(self.path), entry.line, entry.path, cause, effect, polarity,
+                frozenset(factor_ids), frozenset(outcome_ids), collaboration[0] if collaboration else None,
+                tuple((*_span_of(e), report.text[slice(*_span_of(e))])
+                      for e in [evidence, *more_evidence] if e is not None)))
             cause_node, effect_node = self.minter.cause(claim), self.minter.effect(claim)
             graph.add((claim, RDF.type, CKG.CausalClaim))
             graph.add((claim, RDFS.label, Literal(f"{cause} {polarity} {effect}", lang="en")))
@@ -645,6 +653,7 @@ class CaseFileLoader(Loader):
         self.corpus = corpus
         self.minter = minter
         self.claims_seen: dict[URIRef, str] = {}  # claim IRI -> file:line of its first entry
+        self.claim_records: list[ClaimRecord] = []
         self.problems: list[Problem] = []
         self.files: dict[Path, Any] = {}
         self.only = {path.resolve() for path in only} if only is not None else None
@@ -690,5 +699,10 @@ class CaseFileLoader(Loader):
             checker = _FileChecker(path, data, self)
             checker.check_and_emit(dataset)
             self.problems.extend(checker.problems)
+        for first, second in duplicate_findings(self.claim_records):
+            self.problems.append(Problem(
+                second.path, second.line, second.entry,
+                f"states the same finding as {first.path}:{first.line} ({first.cause} {first.polarity} "
+                f"{first.effect}) in a near-identical passage: keep one claim and add this passage under `also:`"))
         if self.problems:
             raise LoadError(self.problems)

@@ -20,7 +20,8 @@ __all__ = [
     "CKG", "ORG", "OA", "SCHEMA", "FOAF", "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
     "ONTOLOGY_GRAPH", "VOCABULARY_GRAPH", "PREFIXES", "ontology_files", "ontology_graph", "schemes_graph",
     "bind_prefixes", "BODY_KINDS", "FACTOR_PREFIX", "OUTCOME_PREFIX", "EVIDENCE_TYPES", "MODALITIES",
-    "POLARITIES", "FUNDING_KINDS", "FUNDING_STATUSES", "MEMBERSHIP_ROLES", "INVOLVEMENT_ROLES", "UNIT_ROLES", "concept_ids",
+    "POLARITIES", "FUNDING_KINDS", "FUNDING_STATUSES", "MEMBERSHIP_ROLES", "INVOLVEMENT_ROLES", "UNIT_ROLES",
+    "concept_ids",
 ]
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/collabkg/ontology")

@@ -42,7 +42,7 @@ def test_validate_violating_file_reports_focus_path_and_message(tmp_path: Path) 
     assert_no_traceback(result)
     assert "<https://w3id.org/collabkg/id/claim> ckg:polarity" in result.stdout
     assert "<https://w3id.org/collabkg/id/grant> schema:funder" in result.stdout
-    assert "ckgsh:ClaimShape" in result.stdout and "ckgsh:GrantShape" in result.stdout  # grouped by shape
+    assert "ckgsh:ClaimShape" in result.stdout and "ckgsh:FundingShape" in result.stdout  # grouped by shape
 
 
 @pytest.mark.parametrize(("suffix", "content", "line"), [

@@ -86,7 +86,12 @@ def test_query_formats(built_store: Path, tmp_path: Path) -> None:
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", "SERVICE is refused"),
 ])
 def test_query_errors_are_one_line(built_store: Path, query: str, message: str) -> None:
+    """One line of reason; a syntax error adds the query's line with a caret under the position."""
     result = run_cli("query", query, "--store", str(built_store))
     assert result.returncode == 1
     assert_no_traceback(result)
-    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+    lines = result.stderr.strip("\n").splitlines()
+    assert lines[0].startswith("collabkg query: ") and message in lines[0]
+    assert len(lines) == (3 if message == "error at 1:" else 1)
+    if len(lines) == 3:
+        assert lines[1] == "  " + query and lines[2].rstrip().endswith("^")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from collabkg.graph.queries import named_queries
-from collabkg.graph.sparql import execute
+from collabkg.graph.sparql import evaluate
 from collabkg.graph.store import open_store
 from collabkg.settings import Settings
 
@@ -34,7 +34,7 @@ def store(built_store: Path) -> pyoxigraph.Store:
 
 
 def select(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:
-    solutions = execute(store, PREFIXES + query)
+    solutions = evaluate(store, PREFIXES + query)
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [{name: row[name].value for name in names if row[name] is not None} for row in solutions]

@@ -14,7 +14,7 @@ from collabkg.loaders.base import LoadError
 from collabkg.loaders.case_file import CaseFileLoader
 from collabkg.loaders.corpus import Corpus
 from collabkg.ontology.iris import IriMinter
-from collabkg.ontology.terms import CKG, OA, ORG, RDF, RDFS, SCHEMA
+from collabkg.ontology.terms import CKG, OA, ORG, PROV, RDF, RDFS, SCHEMA
 
 BASE = "https://example.org/id/"
 MINI = DATA / "mini"
@@ -130,6 +130,85 @@ def test_report_that_is_not_utf8_is_named(mini: Path) -> None:
     (mini / "corpus" / "r1.txt").write_bytes("Alpha Council caf\u00e9".encode("latin-1"))
     found = problems(mini)
     assert any("r1.txt" in p and "not UTF-8" in p for p in found), found
+
+
+@pytest.mark.parametrize("damage", ["missing", "not UTF-8"])
+def test_an_unreadable_report_is_one_problem_with_one_cause(mini: Path, damage: str) -> None:
+    """Issue 8: a missing or undecodable report once also gave lines saying it was not listed."""
+    report = mini / "corpus" / "r1.txt"
+    if damage == "missing":
+        report.unlink()
+    else:
+        report.write_bytes(b"caf\xe9")
+    found = problems(mini)
+    assert len(found) == 1 and damage in found[0], found
+
+
+def test_a_bad_state_effect_under_hinders_is_refused_with_file_and_entry(mini: Path) -> None:
+    edit(mini / CASE, "effect: decisions", "effect: delays to decisions")
+    found = problems(mini)
+    assert any(p.startswith(str(mini / CASE)) and "claims[1].effect" in p and "names a bad state ('delays')" in p
+               for p in found), found
+
+
+def test_one_finding_stated_twice_is_refused_until_its_passages_are_merged(mini: Path) -> None:
+    case = mini / CASE
+    text = case.read_text(encoding="utf-8")
+    block = text[text.index("  - cause: staff turnover"):]
+    second = block.replace("cause: staff turnover", "cause: turnover of staff").replace(
+        "occurrence: 2", "occurrence: 1")
+    case.write_text(text + second, encoding="utf-8")
+    assert any("states the same finding as" in p and "add this passage under `also:`" in p
+               for p in problems(mini))
+    merged = text.replace("    occurrence: 2",
+                          '    occurrence: 2\n    also: [{quote: "Staff turnover slowed decisions.", occurrence: 1}]')
+    case.write_text(merged, encoding="utf-8")
+    graph = load(mini).graph(URIRef(BASE + "report/r1"))
+    claims = [c for c in graph.subjects(RDF.type, CKG.CausalClaim)
+              if "staff turnover" in str(graph.value(c, RDFS.label))]
+    assert len(claims) == 1
+    assert len(set(graph.objects(claims[0], PROV.wasDerivedFrom))) == 2
+
+
+SECONDMENT = """  - id: board-secondment
+    kind: in-kind
+    status: proposed
+    funder: alpha-council
+    funded: steering-board
+    period: "2019-20"
+    start: 2019
+    end: 2020
+    quote: "The Steering Board"
+  - id: pilot-grant"""
+
+
+def test_funding_of_every_kind_with_status_and_funded_item(mini: Path) -> None:
+    edit(mini / CASE, "  - id: pilot-grant", SECONDMENT)
+    graph = load(mini).graph(URIRef(BASE + "report/r1"))
+    funding = URIRef(BASE + "collaboration/test-partnership/funding/board-secondment")
+    assert (funding, RDF.type, CKG.Funding) in graph
+    assert (funding, RDF.type, SCHEMA.MonetaryGrant) not in graph
+    assert graph.value(funding, CKG.fundingKind) == CKG.InKindSupport
+    assert graph.value(funding, CKG.status) == CKG.Proposed
+    unit = URIRef(BASE + "collaboration/test-partnership/unit/steering-board")
+    assert graph.value(funding, SCHEMA.fundedItem) == unit
+    assert str(graph.value(funding, SCHEMA.endDate)) == "2020"
+    grant = URIRef(BASE + "collaboration/test-partnership/funding/pilot-grant")
+    assert graph.value(grant, CKG.fundingKind) == CKG.GrantFunding
+    assert (grant, RDF.type, SCHEMA.MonetaryGrant) in graph
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("    kind: grant\n", "", "funding[0].kind: is missing"),
+    ("kind: grant", "kind: loan", "funding[0].kind: 'loan' is not one of"),
+    ("    stream: pilot-fund\n", "", "funding[0].stream: is missing"),
+    ("kind: grant", "kind: grant\n    status: maybe", "funding[0].status: 'maybe' is not one of"),
+    ("kind: grant", "kind: grant\n    funded: nowhere", "funding[0].funded: unknown unit or post or collaboration"),
+])
+def test_funding_without_kind_stream_or_known_item_is_refused(mini: Path, old: str, new: str, expected: str) -> None:
+    edit(mini / CASE, old, new)
+    found = problems(mini)
+    assert any(expected in p for p in found), found
 
 
 def test_duplicate_claim_on_the_same_passage_is_refused(mini: Path) -> None:
