@@ -93,15 +93,18 @@ def load_settings(**overrides: str | None) -> Settings:
         base += "/"
     cases = Path(values["cases"]) if values["cases"] else Path(str(files("collabkg.cases")))
     corpus = Path(values["corpus"]) if values["corpus"] else Path(str(files("collabkg.corpus")))
-    try:
-        numbers = {name: int(values[name]) for name in
-                   ("port", "threads", "query_workers", "max_result_bytes", "max_request_bytes",
-                    "client_max_queries")}
-        timeout = float(values["query_timeout"])
-        long_after = float(values["long_query_after"])
-        long_slots = int(values["long_query_slots"]) if values["long_query_slots"].strip() else None
-    except ValueError as error:
-        raise SettingsError(f"a numeric setting has a value that is not a number ({error})") from None
+    def number(name: str, kind: type[int] | type[float]) -> int | float:
+        try:
+            return kind(values[name])
+        except ValueError:
+            expected = "a whole number" if kind is int else "a number"
+            raise SettingsError(f"{name} must be {expected}, not {values[name]!r}") from None
+
+    numbers = {name: int(number(name, int)) for name in
+               ("port", "threads", "query_workers", "max_result_bytes", "max_request_bytes", "client_max_queries")}
+    timeout = float(number("query_timeout", float))
+    long_after = float(number("long_query_after", float))
+    long_slots = int(number("long_query_slots", int)) if values["long_query_slots"].strip() else None
     if not 0 <= numbers["port"] <= 65535:
         raise SettingsError(f"port {numbers['port']} is out of range: use 0 (any free port) to 65535")
     for name in ("threads", "query_workers"):

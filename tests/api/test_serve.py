@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
 from support import DATA
 
 
@@ -41,3 +42,32 @@ def test_serve_builds_a_missing_store_then_answers(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_taken_port_is_one_line_before_any_build(tmp_path: Path) -> None:
+    import socket
+
+    from support import assert_no_traceback, run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = run_cli("serve", "--store", str(tmp_path / "no-store-yet"), "--port", str(port))
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0], result.stderr
+    assert not (tmp_path / "no-store-yet").exists()  # nothing was built
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("port", ["80000", "-1", "http"])
+def test_a_port_out_of_range_is_refused(tmp_path: Path, port: str) -> None:
+    from support import assert_no_traceback, run_cli
+
+    result = run_cli("serve", "--store", str(tmp_path / "store"), "--port", port)
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert "port" in result.stderr and len(result.stderr.strip().splitlines()) == 1
