@@ -13,6 +13,7 @@ from flask import Flask, current_app, request
 
 from collabkg.api.errors import ApiError
 from collabkg.graph.query_pool import QueryPool
+from collabkg.graph.query_runner import PoolRunner, QueryRunner
 from collabkg.settings import Settings
 
 _EXTENSION = "collabkg_query_pool"
@@ -65,6 +66,11 @@ def init_app(app: Flask) -> None:
 def query_pool() -> QueryPool:
     holder: _PoolHolder = current_app.extensions[_EXTENSION]
     return holder.get()
+
+
+def runner() -> QueryRunner:
+    """Ask the store questions from a view, under the time limit (graph/query_runner)."""
+    return PoolRunner(query_pool())
 
 
 @contextmanager
