@@ -1,8 +1,10 @@
-"""The on-disk Oxigraph store, published atomically.
+"""The on-disk Oxigraph store, published atomically with what is derived from it.
 
-``--store DIR`` is a symbolic link to one immutable version under ``.DIR.versions/``. A build writes a new
-version beside the live one and swaps the link with one atomic ``rename``: readers see the old store or
-the new one, never a half-written one, and a failed or interrupted build leaves the link untouched.
+``--store DIR`` is a symbolic link to one immutable version under ``.DIR.versions/``. A version folder holds
+the Oxigraph database (``oxigraph/``) and the files published with it (dumps, documentation, the dataset's
+metadata: graph/publication.py). A build writes a new version beside the live one and swaps the link with
+one atomic ``rename``: readers see the old version or the new one, never a half-written one, and a failed
+or interrupted build leaves the link untouched.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,8 +45,19 @@ def _build_lock(store: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def publish(nquads: bytes, store: Path) -> Path:
-    """Load N-Quads into a new store version and make ``store`` point at it; return the version folder.
+#: writes the files published with a version, given its folder and its (open) database
+ArtifactWriter = Callable[[Path, pyoxigraph.Store], None]
+
+
+def database(version: Path) -> Path:
+    """The Oxigraph database of a version (or of the published link); a plain Oxigraph folder is its own."""
+    inner = version / "oxigraph"
+    return inner if (inner / "CURRENT").exists() else version
+
+
+def publish(nquads: bytes, store: Path, artifacts: ArtifactWriter | None = None) -> Path:
+    """Load N-Quads into a new store version, write its ``artifacts`` beside it, and make ``store`` point at
+    it; return the version folder.
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
@@ -58,10 +71,13 @@ def publish(nquads: bytes, store: Path) -> Path:
         _remove_unfinished(versions)
         name = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
         building = versions / f"{name}.building"
-        oxigraph = pyoxigraph.Store(str(building))
+        building.mkdir()
+        oxigraph = pyoxigraph.Store(str(building / "oxigraph"))
         oxigraph.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
         oxigraph.flush()
         oxigraph.optimize()
+        if artifacts is not None:
+            artifacts(building, oxigraph)
         del oxigraph
         version = versions / name
         building.rename(version)
@@ -103,7 +119,7 @@ def _prune(versions: Path, keep: Path) -> None:
 
 def exists(store: Path) -> bool:
     """Whether a published store is there (a link to a version, or a plain Oxigraph folder)."""
-    return (store / "CURRENT").exists()
+    return (database(store) / "CURRENT").exists()
 
 
 def open_store(store: Path) -> pyoxigraph.Store:
@@ -111,6 +127,6 @@ def open_store(store: Path) -> pyoxigraph.Store:
     if not exists(store):
         raise StoreError(f"{store}: no store here; run `collabkg build --store {store}` first")
     try:
-        return pyoxigraph.Store.read_only(str(store.resolve()))
+        return pyoxigraph.Store.read_only(str(database(store.resolve())))
     except OSError as error:
         raise StoreError(f"{store}: cannot open the store ({error})") from None
