@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -312,18 +312,38 @@ def table(label: str, results: dict[str, Measurement]) -> str:
     for name, m in results.items():
         a, p = m.latencies.get("analytic", []), m.latencies.get("point", [])
         lines.append(
-            f"| {name} | {statistics.median(a) * 1000 if a else float('nan'):.1f} | {percentile(a, 0.99) * 1000:.1f} | "
-            f"{statistics.median(p) * 1000 if p else float('nan'):.2f} | {percentile(p, 0.99) * 1000:.2f} | "
+            f"| {name} | {milliseconds(a, statistics.median, 1)} | {milliseconds(a, p99, 1)} | "
+            f"{milliseconds(p, statistics.median, 2)} | {milliseconds(p, p99, 2)} | "
             f"{m.throughput['analytic']:.1f} | {m.throughput['point']:.1f} | {m.throughput['mix']:.1f} | "
             f"{sum(m.failures.values())} | {m.disagreements} |")
     ours, oxigraph, rdflib_ep = results["collabkg"], results["oxigraph"], results["rdflib-endpoint"]
     lines += ["",
               f"collabkg / Oxigraph server, analytic throughput: "
-              f"**{ours.throughput['analytic'] / oxigraph.throughput['analytic']:.2f}×**; "
+              f"**{ratio(ours.throughput['analytic'], oxigraph.throughput['analytic'], '.2f')}**; "
               f"collabkg / rdflib-endpoint, whole mix: "
-              f"**{ours.throughput['mix'] / max(rdflib_ep.throughput['mix'], 1e-9):.0f}×**; "
-              f"collabkg point look-up median: **{statistics.median(ours.latencies['point']) * 1000:.2f} ms**."]
+              f"**{ratio(ours.throughput['mix'], rdflib_ep.throughput['mix'], '.0f')}**; "
+              f"collabkg point look-up median: **{milliseconds(ours.latencies['point'], statistics.median, 2)}**"
+              f"{' ms' if ours.latencies['point'] else ''}."]
     return "\n".join(lines)
+
+
+def p99(values: list[float]) -> float:
+    return percentile(values, 0.99)
+
+
+def milliseconds(values: list[float], statistic: Callable[[list[float]], float], digits: int) -> str:
+    """A latency statistic in ms, or "no answer" when the server answered none of the queries."""
+    return f"{statistic(values) * 1000:.{digits}f}" if values else "no answer"
+
+
+def ratio(ours: float, theirs: float, spec: str) -> str:
+    """How many times ``ours`` is ``theirs``, or "no answer" when the other server answered nothing (a
+    ratio against zero queries per second would only measure the length of the run).
+
+    >>> ratio(58.9, 59.2, ".2f"), ratio(11.3, 0.0, ".0f")
+    ('0.99×', 'no answer')
+    """
+    return f"{ours / theirs:{spec}}×" if theirs > 0 else "no answer"
 
 
 def machine() -> str:

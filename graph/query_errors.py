@@ -3,6 +3,8 @@ position, and one short sentence instead of the engine's list of grammar alterna
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from collabkg.graph.gate import CheckedQuery, QueryRejected, Token, line_and_column
 
 #: the words of the SPARQL 1.1 grammar (keywords and built-in functions), for spotting a misspelt one
@@ -17,6 +19,7 @@ GROUP_CONCAT SEPARATOR LATERAL TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE ADJUST
 """.split())
 _TERM_KINDS = frozenset({"iri", "pname", "var", "bnode", "string", "number", "langtag", "nil", "anon"})
 _WINDOW = 60
+_LOOK_BACK = 16  # tokens searched back for a misspelt keyword
 
 
 def excerpt(request: str, line: int, column: int) -> str:
@@ -35,7 +38,23 @@ def excerpt(request: str, line: int, column: int) -> str:
     return f"  {prefix}{shown}{suffix}\n  {' ' * (len(prefix) + column - 1 - start)}^"
 
 
-def _sentence(checked: CheckedQuery, index: int | None, expected: str) -> str:
+def _misspelt_word(tokens: Sequence[Token], index: int | None) -> int | None:
+    """The index of a word shortly before ``index``, in the same pattern, that is no SPARQL keyword: ``LIMT`` in
+    ``LIMT 5``, ``CONCT`` in ``CONCT(?a, "x")``. Words in SPARQL are only keywords and built-ins, so such a word
+    is a misspelling, even where the engine notices it a few tokens later."""
+    if index is None:
+        return None
+    for at in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
+        token = tokens[at]
+        if token.kind == "word":
+            return at if token.text.upper() not in SPARQL_WORDS else None
+        if token.text in {"{", "}", ".", ";"}:
+            return None
+    return None
+
+
+def _sentence(checked: CheckedQuery, index: int | None, expected: str) -> tuple[str, int | None]:
+    """One sentence for the engine's error at token ``index``, and the token it is about."""
     tokens = checked.tokens
     token: Token | None = tokens[index] if index is not None and index < len(tokens) else None
     if "Prefix not found" in expected or "prefix not found" in expected.lower():
@@ -43,27 +62,28 @@ def _sentence(checked: CheckedQuery, index: int | None, expected: str) -> str:
         if not name and index is not None:
             name = next((t.text for t in tokens[max(0, index - 1):index + 1] if t.kind == "pname"), "")
         prefix = name.split(":", 1)[0] + ":" if name else "this prefix"
-        return f"unknown prefix `{prefix}`: declare it with PREFIX {prefix} <…>"
+        return f"unknown prefix `{prefix}`: declare it with PREFIX {prefix} <…>", index
     if token is None:
-        return "the query ends too early"
-    if index is not None and index >= 1 and tokens[index - 1].kind == "word" and (
-            tokens[index - 1].text.upper() not in SPARQL_WORDS):
-        return f"unexpected `{tokens[index - 1].text[:30]}`: not a SPARQL keyword (check its spelling)"
-    previous = tokens[index - 2:index] if index is not None and index >= 2 else ()
+        return "the query ends too early", index
+    misspelt = _misspelt_word(tokens, index)
+    if misspelt is not None:
+        return f"unexpected `{tokens[misspelt].text[:30]}`: not a SPARQL keyword (check its spelling)", misspelt
+    assert index is not None  # a token was found at it
+    previous = tokens[index - 2:index] if index >= 2 else ()
     if token.text in {"}", ".", ";"} and len(previous) == 2 and all(t.kind in _TERM_KINDS or t.text == "a"
                                                                     for t in previous):
-        return "a triple pattern needs an object here"
-    if token.text in {"}", "."} and index is not None and index >= 1 and (
+        return "a triple pattern needs an object here", index
+    if token.text in {"}", "."} and index >= 1 and (
             tokens[index - 1].kind in _TERM_KINDS) and (index < 2 or tokens[index - 2].text in {"{", ".", "}"}):
-        return "a triple pattern needs a predicate and an object here"
+        return "a triple pattern needs a predicate and an object here", index
     alternatives = [item.strip() for item in expected.split(",")]
     words = [item for item in alternatives if item.isupper() and item.replace("_", "").isalpha()]
     shown = token.text if len(token.text) <= 30 else token.text[:27] + "..."
     if words and len(words) == len(alternatives) and len(words) <= 6:
-        return f"unexpected `{shown}`: expected {' or '.join(words)}"
+        return f"unexpected `{shown}`: expected {' or '.join(words)}", index
     if token.kind == "word":
-        return f"unexpected `{shown}`: not a SPARQL keyword here (check its spelling)"
-    return f"unexpected `{shown}` here"
+        return f"unexpected `{shown}`: not a SPARQL keyword here (check its spelling)", index
+    return f"unexpected `{shown}` here", index
 
 
 def readable_syntax_error(checked: CheckedQuery, request: str, message: str) -> QueryRejected:
@@ -76,9 +96,9 @@ def readable_syntax_error(checked: CheckedQuery, request: str, message: str) -> 
         return QueryRejected(f"malformed query: {message[:200]}")
     column = int(column_text)
     index = checked.token_at(column)
-    sentence = _sentence(checked, index, expected.replace("one of ", ""))
-    if index is not None and index >= 1 and sentence.endswith("(check its spelling)"):
-        index -= 1  # point at the misspelt word, not at what the engine tried after it
+    sentence, about = _sentence(checked, index, expected.replace("one of ", ""))
+    if about is not None and about != index:
+        index = about  # point at the misspelt word, not at what the engine tried after it
         column = checked.starts[index] + 1
     if index is None:
         line, column_in_request = line_and_column(request, len(request.rstrip()))
