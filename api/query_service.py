@@ -1,5 +1,6 @@
-"""Attaches the query pool (graph/query_pool) to the application: started on first use, closed at exit;
-and, behind a proxy that names the client, a limit on the queries one client may have running at once."""
+"""Attaches the query backend (graph/backends: the embedded store's worker pool, or a remote SPARQL server
+with ``backend`` set) to the application: started on first use, closed at exit; and, behind a proxy that
+names the client, a limit on the queries one client may have running at once."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from contextlib import contextmanager
 from flask import Flask, current_app, request
 
 from collabkg.api.errors import ApiError
-from collabkg.graph.query_pool import QueryPool
+from collabkg.graph.backends import QueryBackend, open_backend
 from collabkg.graph.query_runner import PoolRunner, QueryRunner
+from collabkg.graph.result_cache import ResultCache
 from collabkg.settings import Settings
 
 _EXTENSION = "collabkg_query_pool"
@@ -22,18 +24,15 @@ _EXTENSION = "collabkg_query_pool"
 class _PoolHolder:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.pool: QueryPool | None = None
+        self.pool: QueryBackend | None = None
         self.lock = threading.Lock()
         self.running: Counter[str] = Counter()
+        self.cache = ResultCache(settings.result_cache_bytes)
 
-    def get(self) -> QueryPool:
+    def get(self) -> QueryBackend:
         with self.lock:
             if self.pool is None:
-                self.pool = QueryPool(self.settings.store, workers=self.settings.query_workers,
-                                      timeout=self.settings.query_timeout,
-                                      max_result_bytes=self.settings.max_result_bytes,
-                                      long_after=self.settings.long_query_after,
-                                      long_slots=self.settings.long_query_slots)
+                self.pool = open_backend(self.settings)
                 atexit.register(self.close)
             return self.pool
 
@@ -63,9 +62,20 @@ def init_app(app: Flask) -> None:
     app.extensions[_EXTENSION] = _PoolHolder(app.config["COLLABKG_SETTINGS"])
 
 
-def query_pool() -> QueryPool:
+def query_pool() -> QueryBackend:
+    """The backend that answers queries (graph/backends): the embedded store's pool or a remote server."""
     holder: _PoolHolder = current_app.extensions[_EXTENSION]
     return holder.get()
+
+
+def data_version() -> str:
+    """Names the data answering now (a new published version changes it): caches and ETags key on it."""
+    return query_pool().data_version()
+
+
+def result_cache() -> ResultCache:
+    holder: _PoolHolder = current_app.extensions[_EXTENSION]
+    return holder.cache
 
 
 def runner() -> QueryRunner:
@@ -89,8 +99,10 @@ def client_slot() -> Iterator[None]:
 
 
 def start(app: Flask) -> None:
-    """Start the workers now rather than on the first query."""
-    app.extensions[_EXTENSION].get()
+    """Start the workers now rather than on the first query; with a remote backend, read its current
+    version now, so that a server that cannot be reached or holds no published version is reported at once."""
+    backend = app.extensions[_EXTENSION].get()
+    backend.data_version()
 
 
 def close(app: Flask) -> None:

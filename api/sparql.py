@@ -17,10 +17,13 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MIMEAccept
 
 from collabkg.api.errors import ApiError
-from collabkg.api.query_service import client_slot, query_pool
+from collabkg.api.query_service import client_slot, data_version, query_pool, result_cache
+from collabkg.api.search import optional_search_index
 from collabkg.api.service_description import service_description
 from collabkg.graph.gate import GateError, check_query
+from collabkg.graph.publication import Metadata
 from collabkg.graph.query_pool import (
+    QueryAnswer,
     QueryBusy,
     QueryFailed,
     QueryJob,
@@ -28,7 +31,9 @@ from collabkg.graph.query_pool import (
     QueryTimeout,
     QueryTooLarge,
 )
+from collabkg.graph.result_cache import CacheKey
 from collabkg.graph.sparql import check_graph_iris, engine_syntax_error
+from collabkg.graph.text_match import rewrite_text_matches
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -63,7 +68,8 @@ FORMAT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtl
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-Query-Seconds, X-Cache",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -126,6 +132,19 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
     return (queries[0] if queries else None), defaults, named
 
 
+def _last_modified(version: str) -> dict[str, str]:
+    """Last-Modified: when the version answering was published."""
+    from datetime import datetime
+    from email.utils import format_datetime
+    from pathlib import Path
+
+    metadata = Metadata.read(Path(version))
+    if metadata is None:
+        return {}
+    published = datetime.strptime(metadata.created, "%Y-%m-%dT%H:%M:%S%z")
+    return {"Last-Modified": format_datetime(published, usegmt=True)}
+
+
 @blueprint.route("/sparql", methods=["OPTIONS"])
 def preflight() -> Response:
     return Response(status=204)
@@ -145,14 +164,25 @@ def sparql() -> Response:
         checked = check_query(query)
         check_graph_iris(default_graphs, "default-graph-uri")
         check_graph_iris(named_graphs, "named-graph-uri")
+        checked = rewrite_text_matches(checked, query, optional_search_index())
     except GateError as error:
         raise ApiError(error.status, str(error)) from None
     kind = "graph" if checked.form in ("CONSTRUCT", "DESCRIBE") else "results"
     format_name, media_type = _negotiate(kind, request.values.get("format"))
     job = QueryJob(checked.text, format_name, checked.has_dataset, tuple(default_graphs), tuple(named_graphs))
+    version = data_version()  # the embedded store's version folder, or the remote server's version
+    key = CacheKey(version, job.query, job.format_name, job.has_dataset, job.default_graphs, job.named_graphs)
+    validators = {"ETag": f'"{key.etag()}"', "Cache-Control": "no-cache", **_last_modified(version)}
+    if request.if_none_match.contains(key.etag()):
+        return Response(status=304, headers=validators)
+    cached = result_cache().get(key)
     try:
-        with client_slot():
-            answer = query_pool().run(job)
+        if cached is not None:
+            answer = QueryAnswer(cached, 0.0)
+        else:
+            with client_slot():
+                answer = query_pool().run(job)
+            result_cache().put(key, answer.body)
     except QuerySyntaxError as error:
         raise ApiError(400, str(engine_syntax_error(checked, query, str(error)))) from None
     except QueryTimeout as error:
@@ -167,6 +197,8 @@ def sparql() -> Response:
     if media_type.startswith("text/") or media_type.endswith(("json", "xml", "triples")):
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
     response.headers["X-Query-Seconds"] = f"{answer.seconds:.4f}"
+    response.headers["X-Cache"] = "hit" if cached is not None else "miss"
+    response.headers.update(validators)
     if request.values.get("format") and request.method == "GET" and request.args.get("download"):
         extension = {"json": "srj", "xml": "srx" if kind == "results" else "rdf", "csv": "csv", "tsv": "tsv",
                      "turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}[format_name]

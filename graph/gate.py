@@ -425,6 +425,25 @@ def check_query(text: str, max_depth: int = MAX_DEPTH) -> CheckedQuery:
     return CheckedQuery(keyword, has_dataset, text, tuple(tokens), starts)
 
 
+def with_tokens(checked: CheckedQuery, tokens: list[Token]) -> CheckedQuery:
+    """``checked`` with its tokens replaced (by a rewrite the server makes itself, such as the text-search
+    one); form and dataset are unchanged, the text is written out again."""
+    text, starts = _write(tokens)
+    return CheckedQuery(checked.form, checked.has_dataset, text, tuple(tokens), starts)
+
+
+def declared_prefixes(checked: CheckedQuery) -> dict[str, str]:
+    """The prefixes the query's prologue declares (name without ':' -> IRI)."""
+    tokens, declared, index = checked.tokens, {}, 0
+    while index + 2 < len(tokens) and _word(tokens[index]) in ("PREFIX", "BASE"):
+        if _word(tokens[index]) == "BASE":
+            index += 2
+            continue
+        declared[tokens[index + 1].text[:-1]] = tokens[index + 2].text[1:-1]
+        index += 3
+    return declared
+
+
 def _write(tokens: list[Token]) -> tuple[str, tuple[int, ...]]:
     """The tokens as the engine gets them: separated by one space, except that a function name or keyword
     is joined to the bracket that follows it (Oxigraph 0.5 does not accept ``CONCAT (``)."""
