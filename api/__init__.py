@@ -15,7 +15,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
 
     ``config`` overrides Flask configuration keys (tests set ``TESTING`` there).
     """
-    from collabkg.api import errors, pages, query_service, sparql
+    from collabkg.api import errors, pages, query_service, resources, search, sparql, viz
 
     settings = settings or load_settings()
     app = Flask(__name__)
@@ -30,4 +30,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     query_service.init_app(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(resources.blueprint)
+    app.register_blueprint(search.blueprint)
+    app.register_blueprint(viz.blueprint)
     return app

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from collabkg import __version__
-from collabkg.graph.build import BuildError
+from collabkg.graph.build import SHACL_STEP, BuildError
 from collabkg.graph.store import StoreError
 from collabkg.loaders.base import LoadError
 from collabkg.ontology.reasoning import ReasonerUnavailable
 from collabkg.settings import SETTINGS, Settings, SettingsError, load_settings
+from collabkg.terminal import TerminalProgress
 
 
 class CommandError(Exception):
@@ -24,7 +25,8 @@ class CommandError(Exception):
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    names = ("store", "base_iri", "cases", "corpus", "host", "port", "threads", "query_workers", "query_timeout")
+    names = ("store", "base_iri", "cases", "corpus", "host", "port", "threads", "query_workers", "query_timeout",
+             "model", "backend")
     try:
         return load_settings(**{name: getattr(args, name, None) for name in names})
     except SettingsError as error:
@@ -47,13 +49,22 @@ def _cmd_check_case(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from collabkg.graph.build import build
-    from collabkg.graph.summary import summary_rows, summary_table
+    from collabkg.graph.fingerprint import current_record
 
     settings = _settings(args)
     if args.no_reasoner:
         settings = replace(settings, reasoner="none")
-    result = build(settings)
+    if not args.force and not args.readme:
+        current = current_record(settings)
+        if current is not None:
+            print(f"The store at {settings.store} is current: no case file, report, ontology, shape or code has "
+                  f"changed since version {current.version} was published (--force rebuilds it).")
+            return 0
+    from collabkg.graph.build import build
+    from collabkg.graph.summary import summary_rows, summary_table
+
+    with _progress(settings) as progress:
+        result = build(settings, progress=progress)
     if args.readme:
         from collabkg.graph.summary import update_readme
 
@@ -63,6 +74,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(f"{consistency}\n{result.validation.render()}\n"
           f"Published {result.quads} quads to {settings.store} (version {version}).")
     return 0
+
+
+def _progress(settings: Settings) -> TerminalProgress:
+    """Steps shown on stderr, with how long each took in the store's last build (graph/fingerprint.py)."""
+    from collabkg.graph.fingerprint import read_record
+
+    record = read_record(settings.store)
+    return TerminalProgress(expected=record.seconds if record else None)
 
 
 #: format names `collabkg query --format` accepts, any case, with the usual aliases
@@ -132,16 +151,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from collabkg.shapes.validation import validate
 
     settings = _settings(args)
-    if args.file:
-        try:
-            graph = with_vocabularies(read_rdf_file(Path(args.file)))
-        except RdfInputError as error:
-            raise CommandError(str(error)) from None
-        subject = args.file
-    else:
-        graph = store_union(settings.store)
-        subject = str(settings.store)
-    report = validate(graph, curation=not args.file)
+    with _progress(settings) as progress:
+        if args.file:
+            progress.step(f"Reading {args.file}")
+            try:
+                graph = with_vocabularies(read_rdf_file(Path(args.file)))
+            except RdfInputError as error:
+                raise CommandError(str(error)) from None
+            subject = args.file
+        else:
+            progress.step(f"Reading the store at {settings.store}")
+            graph = store_union(settings.store)
+            subject = str(settings.store)
+        progress.step(f"Validating {args.file} against the SHACL shapes" if args.file else SHACL_STEP)
+        report = validate(graph, curation=not args.file)
     print(f"{subject}: {report.render()}")
     return 0 if report.conforms else 1
 
@@ -150,6 +173,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from collabkg.api import create_app, query_service
     from collabkg.api.server import PortUnavailable, http_server
     from collabkg.graph.build import build
+    from collabkg.graph.query_pool import QueryFailed
     from collabkg.graph.store import exists
 
     settings = _settings(args)
@@ -159,17 +183,68 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except PortUnavailable as error:
         raise CommandError(str(error)) from None
     try:
+        if settings.backend and not exists(settings.store):
+            raise CommandError(f"no store at {settings.store}: with --backend the search index and dumps are served "
+                               "from the published build; build it, or give the folder it was published from")
         if not exists(settings.store):
             print(f"No store at {settings.store}: building it first.", file=sys.stderr)
-            build(settings)
-        query_service.start(app)
+            with _progress(settings) as progress:
+                build(settings, progress=progress)
+        try:
+            query_service.start(app)
+        except QueryFailed as error:  # the workers, or the remote server, cannot answer
+            raise CommandError(str(error)) from None
         host, port = server.effective_host, server.effective_port
-        print(f"Serving {settings.store} on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)",
-              flush=True)
+        answering = f", with queries answered by {settings.backend}" if settings.backend else ""
+        print(f"Serving {settings.store} on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)"
+              f"{answering}", flush=True)
         server.run()
     finally:
         server.close()
         query_service.close(app)
+    return 0
+
+
+def _cmd_viz(args: argparse.Namespace) -> int:
+    from collabkg.graph.drawing import DrawingUnavailable
+    from collabkg.graph.evidence_map import FilterError, evidence_facets, parse_filters
+    from collabkg.graph.projections import ProjectionError, collaborations
+    from collabkg.graph.queries.projections import QueryParameterError
+    from collabkg.graph.query_runner import StoreRunner
+    from collabkg.graph.store import open_store
+    from collabkg.graph.viz_exports import ExportError, VizRequest, export
+
+    settings = _settings(args)
+    runner = StoreRunner(open_store(settings.store))
+    if args.list:
+        for collaboration in collaborations(runner):
+            print(f"{collaboration.slug}\t{collaboration.label}")
+        return 0
+    chosen = [bool(args.collaboration), args.network, args.evidence_map]
+    if sum(chosen) != 1:
+        raise CommandError("give exactly one of COLLABORATION, --network or --evidence-map")
+    if not args.output:
+        raise CommandError("say where to write with -o FILE (- for standard output)")
+    format_name = args.format or Path(args.output).suffix.lstrip(".").lower()
+    if not format_name:
+        raise CommandError("give --format svg|png|graphml|gexf|json (or an output file with that extension)")
+    try:
+        filters = parse_filters(evidence_facets(runner), args.modality, args.evidence_type, args.report,
+                                args.body_kind) if args.evidence_map else None
+        request = VizRequest(format_name, args.collaboration, args.network, args.projected, args.evidence_map,
+                             *([filters] if filters else []))
+        output = export(runner, request)
+    except (ProjectionError, ExportError, FilterError, DrawingUnavailable, QueryParameterError) as error:
+        raise CommandError(str(error)) from None
+    if args.output == "-":
+        sys.stdout.buffer.write(output)
+    else:
+        from collabkg.graph.dataset_io import write_atomically
+
+        try:
+            write_atomically(Path(args.output), lambda out: out.write(output))
+        except OSError as error:
+            raise CommandError(f"{args.output}: cannot write the file ({error.strerror or error})") from None
     return 0
 
 
@@ -195,10 +270,15 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="load every case study, validate, and publish the store atomically",
         description="Load the corpus and every case file, check quotes, ontology consistency (OWL reasoner) "
                     "and SHACL, and publish the on-disk store atomically. On any problem nothing is published "
-                    "and every problem is listed with its file, line and entry.")
+                    "and every problem is listed with its file, line and entry. Does nothing when the store is "
+                    "current: built from the same case files, corpus, ontology, shapes and code (--force "
+                    "rebuilds; --readme always builds).")
     _store_options(build)
     _input_options(build)
     build.add_argument("--no-reasoner", action="store_true", help="skip the OWL consistency check")
+    build.add_argument("--force", action="store_true",
+                       help="build even when the store is current (built from the same case files, corpus, "
+                            "ontology, shapes and code)")
     build.add_argument("--readme", metavar="FILE",
                        help="regenerate the per-report counts table between the markers in FILE")
     build.set_defaults(handler=_cmd_build)
@@ -243,7 +323,37 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", help="request threads (default: $COLLABKG_THREADS or 8)")
     serve.add_argument("--query-workers", help="query worker processes (default: $COLLABKG_QUERY_WORKERS or 3)")
     serve.add_argument("--query-timeout", help="seconds before a query is stopped (default: 10)")
+    serve.add_argument("--backend", metavar="URL",
+                       help="answer queries from this remote SPARQL 1.1 endpoint, loaded by `collabkg publish` "
+                            "(default: $COLLABKG_BACKEND, or the embedded store)")
     serve.set_defaults(handler=_cmd_serve)
+
+    viz = commands.add_parser(
+        "viz", help="draw or export a collaboration's governance, the network of bodies, or the evidence map",
+        description="Draw (svg, png) or export (graphml for yEd, gexf for Gephi, json for Cytoscape) one "
+                    "collaboration's governance structure: its units and reporting lines, posts, members and "
+                    "their seats, funders and funding. COLLABORATION is its IRI, the last segment of its IRI, "
+                    "or its label. --network exports the network of bodies across collaborations with each "
+                    "body's measures; --evidence-map the map of claims by factor and outcome category (json: "
+                    "a list of cells).")
+    viz.add_argument("collaboration", nargs="?", metavar="COLLABORATION")
+    viz.add_argument("--format", choices=["svg", "png", "graphml", "gexf", "json"],
+                     help="output format (default: from the extension of -o)")
+    viz.add_argument("-o", "--output", metavar="FILE", help="output file, - for standard output")
+    viz.add_argument("--network", action="store_true", help="the network of bodies and the collaborations "
+                                                            "they are members of")
+    viz.add_argument("--projected", action="store_true",
+                     help="with --network: the bodies only, linked when they share collaborations")
+    viz.add_argument("--evidence-map", action="store_true", help="claims by factor and outcome category")
+    for option, what in (("--modality", "observed, perceived, anticipated, recommended"),
+                         ("--evidence-type", "interview, survey, documentary, ..."),
+                         ("--report", "a report's IRI or the last segment of it"),
+                         ("--body-kind", "collaborations with a member of this kind: local-authority, ...")):
+        viz.add_argument(option, action="append", default=[], metavar="VALUE",
+                         help=f"with --evidence-map, only claims of this value ({what}); repeat for several")
+    viz.add_argument("--list", action="store_true", help="list the collaborations (last IRI segment and label)")
+    _store_options(viz)
+    viz.set_defaults(handler=_cmd_viz)
 
     check = commands.add_parser("check-case", help="check case files (quotes, ids, categories) without building",
                                 description="Check case files against the reports and the vocabularies: "
@@ -251,6 +361,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE")
     _input_options(check)
     check.set_defaults(handler=_cmd_check_case)
+
+    from collabkg.cli_extraction import add_extraction_commands
+
+    add_extraction_commands(commands, _input_options)
+
+    from collabkg.cli_backends import add_backend_commands
+
+    add_backend_commands(commands, _store_options)
     return parser
 
 

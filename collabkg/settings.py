@@ -7,13 +7,18 @@ README.md documents every setting (a test checks it).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
 def _default_store() -> str:
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(data_home) / "collabkg" / "store")
+
+
+def _default_model() -> str:
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "collabkg" / "model")
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a query may run before it is stopped (the client gets 503)."),
     Setting("max_result_bytes", "COLLABKG_MAX_RESULT_BYTES", str(64 * 1024 * 1024),
             "Largest serialised result the endpoint returns (larger gets 422)."),
+    Setting("result_cache_bytes", "COLLABKG_RESULT_CACHE_BYTES", str(64 * 1024 * 1024),
+            "Memory for cached query results (0 turns the cache off); emptied when a new version is published."),
     Setting("max_request_bytes", "COLLABKG_MAX_REQUEST_BYTES", str(1024 * 1024),
             "Largest request (query text, form or body) the endpoint accepts (larger gets 413)."),
+    Setting("model", "COLLABKG_MODEL", _default_model(),
+            "Folder of the extraction model that `collabkg train` writes and `collabkg extract` reads."),
+    Setting("backend", "COLLABKG_BACKEND", "",
+            "SPARQL 1.1 query endpoint of a remote server that `collabkg publish` loaded, to serve the API from "
+            "(`serve --backend`); empty: the embedded store."),
+    Setting("publish_user", "COLLABKG_PUBLISH_USER", "",
+            "Account `collabkg publish` writes to the remote server's graph store with (environment only)."),
+    Setting("publish_password", "COLLABKG_PUBLISH_PASSWORD", "",
+            "Password of publish_user (environment only, never on the command line)."),
 )
 
 
@@ -77,6 +93,11 @@ class Settings:
     client_max_queries: int = 2
     max_result_bytes: int = 64 * 1024 * 1024
     max_request_bytes: int = 1024 * 1024
+    model: Path = field(default_factory=lambda: Path(_default_model()))
+    result_cache_bytes: int = 64 * 1024 * 1024
+    backend: str = ""
+    publish_user: str = ""
+    publish_password: str = field(default="", repr=False)
 
 
 def load_settings(**overrides: str | None) -> Settings:
@@ -101,12 +122,16 @@ def load_settings(**overrides: str | None) -> Settings:
             raise SettingsError(f"{name} must be {expected}, not {values[name]!r}") from None
 
     numbers = {name: int(number(name, int)) for name in
-               ("port", "threads", "query_workers", "max_result_bytes", "max_request_bytes", "client_max_queries")}
+               ("port", "threads", "query_workers", "max_result_bytes", "max_request_bytes", "client_max_queries",
+                "result_cache_bytes")}
     timeout = float(number("query_timeout", float))
     long_after = float(number("long_query_after", float))
     long_slots = int(number("long_query_slots", int)) if values["long_query_slots"].strip() else None
     if not 0 <= numbers["port"] <= 65535:
         raise SettingsError(f"port {numbers['port']} is out of range: use 0 (any free port) to 65535")
+    backend = values["backend"].strip()
+    if backend and not backend.startswith(("http://", "https://")):
+        raise SettingsError(f"backend must be the http:// or https:// URL of a SPARQL endpoint, not {backend!r}")
     for name in ("threads", "query_workers"):
         if numbers[name] < 1:
             raise SettingsError(f"{name} must be at least 1, not {numbers[name]}")
@@ -121,6 +146,10 @@ def load_settings(**overrides: str | None) -> Settings:
         long_query_after=long_after,
         long_query_slots=long_slots,
         client_header=values["client_header"].strip(),
+        model=Path(values["model"]),
+        backend=values["backend"].strip(),
+        publish_user=values["publish_user"],
+        publish_password=values["publish_password"],
         **numbers,
     )
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
@@ -22,6 +20,7 @@ from importlib.metadata import version as package_version
 from importlib.resources import files
 from pathlib import Path
 
+from collabkg.graph.dataset_io import write_atomically
 from collabkg.settings import Settings
 
 #: the packages whose source decides what a build publishes
@@ -93,20 +92,9 @@ def read_record(store: Path) -> BuildRecord | None:
 
 def write_record(store: Path, record: BuildRecord) -> None:
     """Write the record atomically (a reader sees the old one or the new one)."""
-    path = record_path(store)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as output:
-            json.dump({"version": record.version, "fingerprint": record.fingerprint, "seconds": record.seconds},
-                      output, indent=2)
-        umask = os.umask(0)  # mkstemp makes the file private; the store it describes is not
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    data = json.dumps({"version": record.version, "fingerprint": record.fingerprint, "seconds": record.seconds},
+                      indent=2).encode("utf-8")
+    write_atomically(record_path(store), lambda output: output.write(data))
 
 
 def current_record(settings: Settings, inputs: str | None = None) -> BuildRecord | None:

@@ -86,7 +86,9 @@ def _worker_main(store_path: str, connection: Connection, max_result_bytes: int)
         fcntl.flock(lock, fcntl.LOCK_SH)  # held until the process ends: the version stays while we read it
         import pyoxigraph
 
-        store = pyoxigraph.Store.read_only(store_path)
+        from collabkg.graph.store import database
+
+        store = pyoxigraph.Store.read_only(str(database(Path(store_path))))
     except Exception as error:  # noqa: BLE001 - any start-up failure is reported to the pool, which retries
         connection.send(("failed", f"{type(error).__name__}: {error}"))
         return

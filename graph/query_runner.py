@@ -11,8 +11,9 @@ from typing import NamedTuple, Protocol
 
 import pyoxigraph
 
+from collabkg.graph.backends import QueryBackend
 from collabkg.graph.gate import check_query
-from collabkg.graph.query_pool import QueryJob, QueryPool
+from collabkg.graph.query_pool import QueryJob
 from collabkg.graph.sparql import evaluate, serialise
 
 
@@ -80,9 +81,10 @@ class StoreRunner:
 
 
 class PoolRunner:
-    """Answers from the worker pool, under its time limit (the API)."""
+    """Answers from the query backend (graph/backends: the worker pool or a remote server), under its time
+    limit (the API)."""
 
-    def __init__(self, pool: QueryPool) -> None:
+    def __init__(self, pool: QueryBackend) -> None:
         self.pool = pool
 
     def _run(self, sparql: str, format_name: str) -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph
 
 from collabkg.graph.gate import CheckedQuery, QueryRejected, check_query
-from collabkg.ontology.terms import PREFIXES
+from collabkg.ontology.terms import PREFIXES, RDF
 
 RESULT_FORMATS: dict[str, pyoxigraph.QueryResultsFormat] = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
@@ -24,8 +24,9 @@ GRAPH_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
     "xml": pyoxigraph.RdfFormat.RDF_XML,
 }
-#: prefixes every query may use without declaring them
-PREDECLARED_PREFIXES: dict[str, str] = {prefix: str(namespace) for prefix, namespace in sorted(PREFIXES.items())}
+#: prefixes every query may use without declaring them: the project's, and ``rdf:`` which it never binds
+PREDECLARED_PREFIXES: dict[str, str] = {prefix: str(namespace) for prefix, namespace in
+                                        sorted({**PREFIXES, "rdf": RDF}.items())}
 
 
 class UnsupportedFormat(ValueError):

@@ -10,7 +10,7 @@ collected with its file, line and entry, and :class:`~collabkg.loaders.base.Load
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -648,8 +648,10 @@ class CaseFileLoader(Loader):
     patterns = ("*.yaml",)
 
     def __init__(self, folder: Path, corpus: Corpus, minter: IriMinter,
-                 only: Iterable[Path] | None = None) -> None:
+                 only: Iterable[Path] | None = None, on_file: Callable[[Path], None] | None = None) -> None:
+        """``on_file`` is told of each file as it is read, and again as it is checked (for progress)."""
         self.folder = folder
+        self.on_file = on_file
         self.corpus = corpus
         self.minter = minter
         self.claims_seen: dict[URIRef, str] = {}  # claim IRI -> file:line of its first entry
@@ -663,6 +665,8 @@ class CaseFileLoader(Loader):
             except LoadError as error:
                 if self.only is None or path.resolve() in self.only:
                     self.problems.extend(error.problems)
+            if self.on_file is not None:
+                self.on_file(path)
         if self.only is not None:
             for path in self.only:
                 if path not in {p.resolve() for p in self.files} and path.exists():
@@ -694,6 +698,8 @@ class CaseFileLoader(Loader):
             catalogue.add((stream, RDF.type, CKG.FundingStream))
             catalogue.add((stream, RDFS.label, Literal(label, lang="en")))
         for path, data in self.files.items():
+            if self.on_file is not None:
+                self.on_file(path)
             if not self._wanted(path) or not isinstance(data, dict):
                 continue
             checker = _FileChecker(path, data, self)

@@ -110,3 +110,23 @@ class IriMinter:
 
     def graph(self, name: str) -> URIRef:
         return self._iri("graph", name)
+
+    # -- candidates from `collabkg extract`: a run's own named graph, never mixed with curated facts -----
+
+    def extraction(self, run_id: str) -> URIRef:
+        """The extraction run (a prov:Activity); ``run_id`` is a digest of the report's text and the model.
+
+        >>> str(IriMinter("https://w3id.org/collabkg/id/").extraction("ab12"))
+        'https://w3id.org/collabkg/id/extraction/ab12'
+        """
+        return self._iri("extraction", run_id)
+
+    def extraction_graph(self, run_id: str) -> URIRef:
+        return self._iri("graph", "extraction", run_id)
+
+    def candidate(self, run_id: str, kind: str, key: str) -> URIRef:
+        """A candidate the run found: ``kind`` is body, collaboration, membership, unit, funding, claim..."""
+        return self._iri("extraction", run_id, kind, key)
+
+    def extraction_model(self, version: str) -> URIRef:
+        return self._iri("extraction-model", version)

@@ -16,6 +16,11 @@ if ! command -v java >/dev/null 2>&1; then
     echo "setup: installing a Java runtime for the OWL reasoner (HermiT)" >&2
     apt_install default-jre-headless
 fi
+# `collabkg viz` draws SVG and PNG (and lays out GraphML and GEXF exports) with Graphviz's dot and sfdp.
+if ! command -v dot >/dev/null 2>&1 || ! command -v sfdp >/dev/null 2>&1; then
+    echo "setup: installing Graphviz for the drawings" >&2
+    apt_install graphviz
+fi
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then

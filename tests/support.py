@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -66,6 +67,14 @@ def call(url: str, method: str = "GET", data: bytes | None = None, headers: dict
             return Reply(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
     except urllib.error.HTTPError as error:
         return Reply(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running ``collabkg serve``: which backend answers its queries, and its base URL."""
+
+    name: str
+    url: str
 
 
 def get(server: str, query: str, accept: str | None = None, **params: str) -> Reply:
@@ -133,3 +142,50 @@ class LoopbackListener:
         self._stop.set()
         self._thread.join(timeout=2)
         self.socket.close()
+
+
+# browser -------------------------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@contextmanager
+def chromium(profile: Path) -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Selenium; ``profile`` is an empty folder for its profile."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic", "--window-size=1280,1000", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+# Reports ----------------------------------------------------------------------------------------------------
+
+PDF_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def write_pdf(path: Path, pages: list[list[str]]) -> None:
+    """A PDF with a text layer, each page a list of paragraphs (fpdf2, a pure-Python writer; DejaVu Sans, the
+    font Debian's fonts-dejavu-core installs, so that curly quotes and dashes are kept)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=str(PDF_FONT))
+    pdf.set_font("DejaVu", size=10)
+    for paragraphs in pages:
+        pdf.add_page()
+        for paragraph in paragraphs:
+            pdf.multi_cell(0, 5, paragraph)
+            pdf.ln(5)
+    pdf.output(str(path))

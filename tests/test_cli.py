@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import DATA, assert_no_traceback, run_cli
 
-SUBCOMMANDS = ["build", "query", "export", "validate", "check-case", "serve"]
+SUBCOMMANDS = ["build", "query", "export", "validate", "check-case", "serve", "viz", "publish"]
 
 
 def test_help_lists_every_subcommand() -> None:
@@ -91,3 +91,19 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = run_cli("frobnicate")
     assert result.returncode == 2
     assert_no_traceback(result)
+
+
+def test_publish_takes_no_credentials_on_the_command_line_and_says_where_they_come_from() -> None:
+    help_text = run_cli("publish", "--help").stdout
+    assert "COLLABKG_PUBLISH_USER" in help_text and "COLLABKG_PUBLISH_PASSWORD" in help_text
+    assert "--password" not in help_text and "--user" not in help_text
+    refused = run_cli("publish", "--to", "http://127.0.0.1:9/data", "--password", "secret")
+    assert refused.returncode == 2 and "unrecognized arguments" in refused.stderr
+
+
+def test_publish_to_a_server_that_is_not_there_is_one_line(tmp_path: Path, built_store: Path) -> None:
+    result = run_cli("publish", "--store", str(built_store), "--to", "http://127.0.0.1:9/sparql-graph-crud")
+    assert result.returncode == 1 and result.stderr.startswith("collabkg publish: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert_no_traceback(result)
+

@@ -10,7 +10,9 @@ import pytest
 
 import collabkg
 
-PACKAGES = ["collabkg.ontology", "collabkg.shapes", "collabkg.loaders", "collabkg.graph"]
+PACKAGES = ["collabkg.ontology", "collabkg.shapes", "collabkg.loaders", "collabkg.loaders.readers",
+            "collabkg.loaders.extraction", "collabkg.graph",
+            "collabkg.graph.backends"]
 
 
 def modules() -> list[str]:
