@@ -184,9 +184,7 @@ def virtuoso_deviates(query: str, how: str) -> pytest.MarkDecorator:
 PAGES = [
     ("/id/body/barnardos", "text/turtle"),
     ("/id/body/barnardos", "text/html"),
-    pytest.param("/id/collaboration/north-of-tyne-collaboration", "text/html", marks=virtuoso_deviates(
-        "graph/queries/resources/links.rq", "Virtuoso does not apply the FILTER that follows a UNION to all of "
-        "its rows, so prov:wasDerivedFrom links show")),
+    ("/id/collaboration/north-of-tyne-collaboration", "text/html"),
     ("/.well-known/void", "text/turtle"),
     ("/ontology", "text/turtle"),
     ("/search?q=project+manager", "application/json"),
