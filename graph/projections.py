@@ -115,6 +115,12 @@ _FUNDING_FIELDS = {"fundingKindLabel": "funding_kind", "statusLabel": "status", 
                    "period": "period", "startDate": "start_date", "endDate": "end_date", "streamLabel": "stream"}
 
 
+def in_stable_order(rows: list[Row]) -> list[Row]:
+    """Rows sorted by their values: a query without ORDER BY lists rows in each server's own order, and the
+    graph (its edge numbering in exports) must not depend on which server answered."""
+    return sorted(rows, key=lambda row: sorted((name, term.value) for name, term in row.items()))
+
+
 def governance_digraph(runner: QueryRunner, collaboration_iri: str) -> nx.MultiDiGraph:
     """The governance structure of one collaboration as a directed multigraph.
 
@@ -128,7 +134,7 @@ def governance_digraph(runner: QueryRunner, collaboration_iri: str) -> nx.MultiD
     graph = nx.MultiDiGraph(collaboration=collaboration_iri, query=governance_query(collaboration_iri))
     roles: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     through_posts: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for row in runner.select(graph.graph["query"]):
+    for row in in_stable_order(runner.select(graph.graph["query"])):
         relation, source, target = _value(row, "relation"), _value(row, "source"), _value(row, "target")
         _add_node(graph, source, _value(row, "sourceLabel"), _value(row, "sourceType"))
         _add_node(graph, target, _value(row, "targetLabel"), _value(row, "targetType"))
@@ -180,7 +186,7 @@ def bodies_collaborations_graph(runner: QueryRunner) -> nx.Graph:
     """The two-mode network: every collaboration and every body that is a member of one, an edge for each
     membership (``roles`` names its roles). Nodes have ``bipartite`` 0 (bodies) or 1 (collaborations)."""
     graph = nx.Graph(query=network_query(), title="Bodies and the collaborations they are members of")
-    for row in runner.select(graph.graph["query"]):
+    for row in in_stable_order(runner.select(graph.graph["query"])):
         collaboration = _value(row, "collaboration")
         if collaboration not in graph:
             graph.add_node(collaboration, iri=collaboration, kind="collaboration", bipartite=1,
