@@ -176,11 +176,6 @@ def test_answers_are_cached_and_revalidated_alike(served: Served) -> None:
     assert call(url, headers={"If-None-Match": first.headers["etag"]}).status == 304
 
 
-def virtuoso_deviates(query: str, how: str) -> pytest.MarkDecorator:
-    """A page whose query meets a Virtuoso 7.2 bug; strict, so that the mark goes once the query is portable."""
-    return pytest.mark.xfail(strict=True, reason=f"{query}: {how}")
-
-
 PAGES = [
     ("/id/body/barnardos", "text/turtle"),
     ("/id/body/barnardos", "text/html"),
@@ -190,9 +185,7 @@ PAGES = [
     ("/search?q=project+manager", "application/json"),
     ("/dumps/SHA256SUMS", "text/plain"),
     ("/viz/", "text/html"),
-    pytest.param("/viz/network.json", "application/json", marks=virtuoso_deviates(
-        "graph/queries/projections/bodies-and-collaborations.rq", "GROUP_CONCAT of role labels that may be "
-        "unbound: Virtuoso skips them where SPARQL makes the list an error, and orders the list its own way")),
+    ("/viz/network.json", "application/json"),
     ("/viz/collaboration/north-of-tyne-collaboration.json", "application/json"),
     ("/viz/evidence-map/data.json", "application/json"),
     ("/", "text/html"),
