@@ -123,8 +123,10 @@ class SearchIndex:
         self.path = path
         self.base_iri = base_iri
 
-    def search(self, text: str, filters: dict[str, list[str]] | None = None, limit: int = 20,
-               offset: int = 0) -> SearchResult:
+    def _matching(self, connection: sqlite3.Connection, text: str, filters: dict[str, list[str]] | None,
+                  ) -> tuple[list[int], set[int], str, list[str]]:
+        """The passages matching ``text`` (rowids, ranked ones first, then those found only inside other
+        words, at most :data:`MAX_RESULTS`), the latter as a set, the FTS5 expression and the plain words."""
         text = text.strip()
         if not text:
             raise SearchSyntaxError("type one or more words to search for")
@@ -140,7 +142,6 @@ class SearchIndex:
         filter_sql = "".join(f" AND {clause}" for clause in clauses)
         expression = _match_expression(text)
         words = _plain_words(text)
-        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
             ranked = [row[0] for row in connection.execute(
                 f"SELECT p.rowid FROM passages p WHERE passages MATCH ?{filter_sql} "
@@ -155,10 +156,18 @@ class SearchIndex:
                     f"SELECT p.rowid FROM substrings s JOIN passages p ON p.rowid = s.rowid "
                     f"WHERE substrings MATCH ?{filter_sql} LIMIT ?", [inside, *parameters, str(MAX_RESULTS)])
                     if row[0] not in seen]
-            ids = (ranked + extra)[:MAX_RESULTS]
+        except sqlite3.OperationalError as error:
+            raise _syntax_error(text, error) from None
+        return (ranked + extra)[:MAX_RESULTS], set(extra), expression, words
+
+    def search(self, text: str, filters: dict[str, list[str]] | None = None, limit: int = 20,
+               offset: int = 0) -> SearchResult:
+        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            ids, extra, expression, words = self._matching(connection, text, filters)
             page = ids[max(0, offset):max(0, offset) + max(0, min(limit, 200))]
             details = {}
-            ranked_page = [i for i in page if i not in set(extra)]
+            ranked_page = [i for i in page if i not in extra]
             if ranked_page:
                 for row in connection.execute(
                         f"SELECT rowid, snippet(passages, 0, '{_START}', '{_END}', '…', 24), "
@@ -171,9 +180,7 @@ class SearchIndex:
                 f"SELECT rowid, {columns} FROM passages WHERE rowid IN ({', '.join('?' * len(page))})",
                 list(map(str, page)))} if page else {}
         except sqlite3.OperationalError as error:
-            message = str(error).removeprefix("fts5: ")
-            raise SearchSyntaxError(f"cannot read the search {text!r}: {message}. Use words, \"a phrase\", "
-                                    "prefix*, AND, OR, NOT and parentheses") from None
+            raise _syntax_error(text, error) from None
         finally:
             connection.close()
         hits = []
@@ -187,14 +194,19 @@ class SearchIndex:
 
     def claims_matching(self, text: str) -> list[str]:
         """The claims whose passages match ``text``, best first (for the SPARQL rewrite), at most
-        :data:`MAX_RESULTS`."""
-        result = self.search(text, limit=200)
-        claims = [hit.claim for hit in result.hits]
-        offset = 200
-        while offset < result.total:
-            claims += [hit.claim for hit in self.search(text, limit=200, offset=offset).hits]
-            offset += 200
-        return list(dict.fromkeys(claims))
+        :data:`MAX_RESULTS` passages: one ranking and one look-up, however many match."""
+        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            ids, _, _, _ = self._matching(connection, text, None)
+            claim_of: dict[int, str] = {}
+            for start in range(0, len(ids), 500):  # SQLite caps the parameters of one statement
+                chunk = ids[start:start + 500]
+                claim_of.update(connection.execute(
+                    f"SELECT rowid, claim FROM passages WHERE rowid IN ({', '.join('?' * len(chunk))})",
+                    list(map(str, chunk))).fetchall())
+        finally:
+            connection.close()
+        return list(dict.fromkeys(claim_of[rowid] for rowid in ids))
 
     def _expand(self, name: str, value: str) -> str:
         """A filter value as stored: short forms become IRIs."""
@@ -205,6 +217,12 @@ class SearchIndex:
         if name in ("factor", "outcome"):
             return str(CKG) + value
         return f"{self.base_iri}{name}/{value}"
+
+
+def _syntax_error(text: str, error: sqlite3.OperationalError) -> SearchSyntaxError:
+    message = str(error).removeprefix("fts5: ")
+    return SearchSyntaxError(f"cannot read the search {text!r}: {message}. Use words, \"a phrase\", prefix*, AND, "
+                             "OR, NOT and parentheses")
 
 
 def _highlight(snippet: str) -> str:
