@@ -27,7 +27,13 @@ from pathlib import Path
 import pyoxigraph
 
 from collabkg.graph.backends.http import Credentials, Exchange, HttpClient, HttpUnavailable, Reply, ReplyTooLarge
-from collabkg.graph.backends.rewrite import RemoteQuery, describe_as_construct, remote_query
+from collabkg.graph.backends.rewrite import (
+    RemoteQuery,
+    describe_as_construct,
+    describe_named,
+    described_resources,
+    remote_query,
+)
 from collabkg.graph.backends.versions import PublicationRecord, PublishedVersion, read_record, record_graph
 from collabkg.graph.gate import CheckedQuery, Token, check_query, with_tokens
 from collabkg.graph.queries.backends import backend_query
@@ -216,8 +222,20 @@ class RemoteBackend:
 
     def _describe(self, job: QueryJob, checked: CheckedQuery, version: PublishedVersion, deadline: float,
                   limit: float) -> list[pyoxigraph.Triple]:
-        """The concise bounded description, blank-node chains followed deeper until none is cut."""
+        """The concise bounded description, blank-node chains followed deeper until none is cut. Resources
+        given as variables are looked up first and then described by name (graph/backends/rewrite.py says
+        why); a blank node among them cannot be named, so its query is described in one CONSTRUCT."""
         triples: list[pyoxigraph.Triple] = []
+        resources_query = described_resources(checked)
+        if resources_query is not None:
+            reply = self._ask_with_slot(remote_query(job, version, resources_query), RESULTS_ACCEPT, deadline, limit)
+            resources = list(dict.fromkeys(term for solution in self._solutions(reply) for term in solution
+                                           if term is not None and not isinstance(term, pyoxigraph.Literal)))
+            if not any(isinstance(term, pyoxigraph.BlankNode) for term in resources):
+                named = describe_named(checked, [str(term) for term in resources])
+                if named is None:
+                    return triples
+                checked = named
         for depth in _DESCRIBE_DEPTHS:
             construct = describe_as_construct(checked, depth)
             reply = self._ask_with_slot(remote_query(job, version, construct), GRAPH_ACCEPT, deadline, limit)
@@ -321,12 +339,27 @@ class RemoteBackend:
         except (SyntaxError, ValueError) as error:
             raise QueryFailed(f"the SPARQL server's answer cannot be read: {error}") from None
 
-    def _serialise_results(self, reply: Reply, format_name: str | None) -> bytes:
+    def _results(self, reply: Reply) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean:
         results_format = _RESULT_PARSERS.get(reply.media_type)
         if results_format is None:
             raise QueryFailed(f"the SPARQL server answered as {reply.media_type or 'nothing'}, which cannot be read")
         try:
-            results = pyoxigraph.parse_query_results(reply.body, format=results_format)
+            return pyoxigraph.parse_query_results(reply.body, format=results_format)
+        except (SyntaxError, ValueError) as error:
+            raise QueryFailed(f"the SPARQL server's answer cannot be read: {error}") from None
+
+    def _solutions(self, reply: Reply) -> list[pyoxigraph.QuerySolution]:
+        results = self._results(reply)
+        if isinstance(results, pyoxigraph.QueryBoolean):
+            raise QueryFailed("the SPARQL server answered a SELECT with a boolean")
+        try:
+            return list(results)
+        except (SyntaxError, ValueError) as error:
+            raise QueryFailed(f"the SPARQL server's answer cannot be read: {error}") from None
+
+    def _serialise_results(self, reply: Reply, format_name: str | None) -> bytes:
+        results = self._results(reply)
+        try:
             return serialise(results, format_name)
         except UnsupportedFormat as error:
             raise QueryFailed(str(error)) from None

@@ -17,7 +17,10 @@ so the server still runs only text the gate wrote:
 - **DESCRIBE.** Servers describe resources differently; the embedded store gives each resource's concise
   bounded description (its triples, and those of the blank nodes it leads to). DESCRIBE is sent as the
   CONSTRUCT that gives the same, with blank-node chains followed to a depth that the backend raises until
-  nothing is cut (graph/backends/remote.py).
+  nothing is cut (graph/backends/remote.py). A DESCRIBE of variables first asks for the resources (its
+  pattern and modifiers as one SELECT) and then describes them by name: evaluated inside each branch of
+  the CONSTRUCT, a pattern with ORDER BY and LIMIT came back from Virtuoso 7.2 with triples missing or
+  took seconds, depending on the plan its sampling chose.
 """
 
 from __future__ import annotations
@@ -281,10 +284,50 @@ def _describe_parts(checked: CheckedQuery) -> tuple[list[Token], list[Token], li
     return tokens[:start], variables, iris, dataset, rest
 
 
+def described_resources(checked: CheckedQuery) -> CheckedQuery | None:
+    """The SELECT giving the resources a DESCRIBE query's variables stand for (its pattern and modifiers,
+    projected on those variables), or None when it describes only resources it names.
+
+    >>> print(described_resources(check_query("DESCRIBE ?x WHERE { ?x a ?t } LIMIT 2")).text)
+    SELECT ?x WHERE { ?x a ?t } LIMIT 2
+    >>> described_resources(check_query("DESCRIBE <http://a>")) is None
+    True
+    """
+    prologue, variables, _, dataset, rest = _describe_parts(checked)
+    if not variables:
+        return None
+    body = " ".join(token.text for token in rest)
+    if rest and _word(rest[0]) != "WHERE" and rest[0].text != "{":
+        body = "{ } " + body
+    text = " ".join(token.text for token in (*prologue,)) + " SELECT " + \
+        " ".join(token.text for token in variables) + " " + " ".join(token.text for token in dataset) + " " + body
+    return check_query(" ".join(text.split()))
+
+
+def describe_named(checked: CheckedQuery, resources: list[str]) -> CheckedQuery | None:
+    """The DESCRIBE of ``resources`` (IRIs in SPARQL syntax) and of the IRIs ``checked`` names, with its
+    prologue and dataset: what a DESCRIBE of variables describes, once :func:`described_resources` has said
+    which resources they are. None when that is nothing.
+
+    >>> print(describe_named(check_query("DESCRIBE ?x WHERE { ?x a ?t }"), ["<http://a>"]).text)
+    DESCRIBE <http://a>
+    >>> describe_named(check_query("DESCRIBE ?x WHERE { ?x a ?t }"), []) is None
+    True
+    """
+    prologue, _, iris, dataset, _ = _describe_parts(checked)
+    names = [token.text for token in iris] + resources
+    if not names:
+        return None
+    text = " ".join(token.text for token in prologue) + " DESCRIBE " + " ".join(names) + " " + \
+        " ".join(token.text for token in dataset)
+    return check_query(" ".join(text.split()))
+
+
 def describe_as_construct(checked: CheckedQuery, depth: int) -> CheckedQuery:
     """The CONSTRUCT query giving the concise bounded description of what a DESCRIBE query describes,
     following chains of blank nodes ``depth`` links deep (each link a branch of a UNION, each evaluating the
-    DESCRIBE's pattern: with a LIMIT, only a total ORDER BY makes every branch describe the same resources).
+    DESCRIBE's pattern: with a LIMIT, only a total ORDER BY makes every branch describe the same resources;
+    the backend therefore names the resources first where it can, :func:`describe_named`).
 
     >>> text = describe_as_construct(check_query("DESCRIBE <http://a>"), 1).text
     >>> print(text[:97])

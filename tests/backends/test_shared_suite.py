@@ -129,6 +129,11 @@ def test_describe_gives_the_concise_bounded_description(served: Served, embedded
     assert len(local) >= 3 and isomorphic(answered, local), f"{served.name}: {len(answered)} vs {len(local)} triples"
 
 
+def test_describe_of_nothing_is_an_empty_graph(served: Served) -> None:
+    reply = post(served, "DESCRIBE ?x WHERE { ?x a <http://example.org/NoSuchClass> }", "application/n-triples")
+    assert reply.status == 200 and reply.body.strip() == b"", reply.text
+
+
 @pytest.mark.parametrize(("query", "status"), [
     ("INSERT DATA { <http://a> <http://b> <http://c> }", 403),
     ("DELETE WHERE { ?s ?p ?o }", 403),
