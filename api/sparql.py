@@ -13,8 +13,14 @@ evaluate it cannot open a network connection anyway (graph/sandbox).
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime
+from email.utils import format_datetime
+from pathlib import Path
+
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from collabkg.api.errors import ApiError
 from collabkg.api.query_service import client_slot, data_version, query_pool, result_cache
@@ -83,6 +89,12 @@ def _cors(response: Response) -> Response:
 
 def _negotiate(kind: str, format_parameter: str | None) -> tuple[str, str]:
     """(format name, media type) for a result ``kind`` ("results" or "graph"), or a 406."""
+    return _negotiated(kind, format_parameter, request.headers.get("Accept") or "")
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated(kind: str, format_parameter: str | None, accept_header: str) -> tuple[str, str]:
+    """:func:`_negotiate` for one Accept header: clients send the same few again and again."""
     table = RESULT_TYPES if kind == "results" else GRAPH_TYPES
     if format_parameter:
         name = FORMAT_NAMES.get(format_parameter.lower()) or table.get(format_parameter.lower())
@@ -91,14 +103,13 @@ def _negotiate(kind: str, format_parameter: str | None) -> tuple[str, str]:
             raise ApiError(406, f"format {format_parameter!r} is not available for this query; "
                                 f"use one of {', '.join(allowed)}")
         return name, CANONICAL[(kind, name)]
-    accept: MIMEAccept = request.accept_mimetypes
-    if not request.headers.get("Accept"):
+    if not accept_header:
         name = next(iter(table.values()))
         return name, CANONICAL[(kind, name)]
-    best = accept.best_match(list(table))
+    best = parse_accept_header(accept_header, MIMEAccept).best_match(list(table))
     if best is None:
         available = ", ".join(sorted({CANONICAL[(kind, n)] for n in table.values()}))
-        raise ApiError(406, f"none of the accepted media types ({request.headers.get('Accept')}) is available; "
+        raise ApiError(406, f"none of the accepted media types ({accept_header}) is available; "
                             f"this query can answer in {available}")
     name = table[best]
     return name, CANONICAL[(kind, name)]
@@ -132,17 +143,14 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
     return (queries[0] if queries else None), defaults, named
 
 
-def _last_modified(version: str) -> dict[str, str]:
-    """Last-Modified: when the version answering was published."""
-    from datetime import datetime
-    from email.utils import format_datetime
-    from pathlib import Path
-
+@functools.lru_cache(maxsize=8)
+def _last_modified(version: str) -> tuple[tuple[str, str], ...]:
+    """Last-Modified: when the version answering was published (a version never changes: read once)."""
     metadata = Metadata.read(Path(version))
     if metadata is None:
-        return {}
+        return ()
     published = datetime.strptime(metadata.created, "%Y-%m-%dT%H:%M:%S%z")
-    return {"Last-Modified": format_datetime(published, usegmt=True)}
+    return (("Last-Modified", format_datetime(published, usegmt=True)),)
 
 
 @blueprint.route("/sparql", methods=["OPTIONS"])
@@ -164,7 +172,7 @@ def sparql() -> Response:
         checked = check_query(query)
         check_graph_iris(default_graphs, "default-graph-uri")
         check_graph_iris(named_graphs, "named-graph-uri")
-        checked = rewrite_text_matches(checked, query, optional_search_index())
+        checked = rewrite_text_matches(checked, query, optional_search_index)
     except GateError as error:
         raise ApiError(error.status, str(error)) from None
     kind = "graph" if checked.form in ("CONSTRUCT", "DESCRIBE") else "results"
@@ -172,7 +180,7 @@ def sparql() -> Response:
     job = QueryJob(checked.text, format_name, checked.has_dataset, tuple(default_graphs), tuple(named_graphs))
     version = data_version()  # the embedded store's version folder, or the remote server's version
     key = CacheKey(version, job.query, job.format_name, job.has_dataset, job.default_graphs, job.named_graphs)
-    validators = {"ETag": f'"{key.etag()}"', "Cache-Control": "no-cache", **_last_modified(version)}
+    validators = {"ETag": f'"{key.etag()}"', "Cache-Control": "no-cache", **dict(_last_modified(version))}
     if request.if_none_match.contains(key.etag()):
         return Response(status=304, headers=validators)
     cached = result_cache().get(key)

@@ -1,13 +1,17 @@
 """Benchmark: this endpoint, `oxigraph serve` and rdflib-endpoint on the same data, in one run on loopback.
 
-For each dataset (the real graph, and a synthetic graph of about a million triples shaped like it) the three
-servers are started on 127.0.0.1, given the same queries, and measured for
+For each dataset (the real graph, and a synthetic graph of about a million triples shaped like it) the
+servers are started on 127.0.0.1 one after the other, given the same queries, and measured for
 - latency: each query run sequentially, median and p99 per category;
-- throughput: several concurrent clients cycling through a category's queries for a fixed time.
+- throughput: several concurrent clients cycling through a category's queries for a fixed time, and for
+  each analytic query on its own (so that no short query hides behind a long one in the average).
 
-Categories: "analytic" (the researchers' example queries: aggregations over claims, joins across
-collaborations; plus text filters over evidence quotes), "point" (look-ups of one resource) and "mix"
-(both). Every loop is bounded in count and time and every server stops at the end.
+collabkg runs twice: with its result cache off ("uncached": every request is evaluated) and as shipped
+(cache on), where the analytic queries are sent again and again ("repeated"). Look-ups ask for a different
+resource each time. Categories: "analytic" (the researchers' example queries: aggregations over claims,
+joins across collaborations; plus text filters over evidence quotes), "point" (look-ups of one resource)
+and "mix" (both). The evidence search (/search) is compared with the substring scan it replaces. Every loop
+is bounded in count and time and every server stops at the end.
 
 Run through benchmarks/run.sh, which installs the two other servers into their own virtual environment.
 """
@@ -37,8 +41,13 @@ from pathlib import Path
 
 import pyoxigraph
 
-from collabkg.graph.queries import named_queries
+from benchmarks.search_vs_scan import SCAN, WORDS, fetch
+from collabkg.graph.queries import named_queries, resource_query
+from collabkg.graph.query_runner import StoreRunner
+from collabkg.graph.report_texts import report_text
+from collabkg.graph.search import INDEX_FILE, build_index
 from collabkg.graph.store import publish
+from collabkg.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """PREFIX ckg: <https://w3id.org/collabkg/ontology#>
@@ -57,6 +66,9 @@ TEXT_FILTERS = [
 ]
 
 
+SERVERS = ("collabkg", "collabkg, result cache", "oxigraph", "rdflib-endpoint")
+
+
 @dataclass
 class Server:
     name: str
@@ -70,6 +82,9 @@ class Measurement:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
     throughput: dict[str, float] = field(default_factory=dict)
+    per_query: list[float] = field(default_factory=list)  # throughput of each analytic query on its own
+    repeated: float = 0.0  # analytic throughput, the same queries sent again and again
+    search: list[tuple[str, float, float]] = field(default_factory=list)  # (word, /search ms, scan ms)
     disagreements: int = 0
 
 
@@ -126,7 +141,7 @@ def request(url: str, query: str, timeout: float = 120.0) -> tuple[int, bytes]:
 
 
 def point_queries(nquads: Path, count: int, seed: int = 7) -> list[str]:
-    """Look-ups of single resources (claims, bodies, collaborations) taken from the data itself."""
+    """Look-ups of single claims, each a different one, taken from the data itself."""
     subjects = []
     with nquads.open(encoding="utf-8") as lines:
         for line in lines:
@@ -242,55 +257,110 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def search_index_writer(corpus: Path) -> Callable[[Path, pyoxigraph.Store], None]:
+    """Writes the evidence search index beside a benchmark store, as a build does; a synthetic copy of a
+    report (``ID-copyN``) is given the text of the report it copies."""
+
+    def write(folder: Path, store: pyoxigraph.Store) -> None:
+        runner = StoreRunner(store)
+        texts = {}
+        for row in runner.select(resource_query("reports")):
+            iri = row["report"].value
+            text = report_text(corpus, iri.rsplit("/", 1)[-1].split("-copy", 1)[0])
+            if text is not None:
+                texts[iri] = text
+        build_index(folder / INDEX_FILE, runner, texts)
+
+    return write
+
+
+def measure_per_query(url: str, queries: list[str], clients: int, seconds: float, timeout: float) -> list[float]:
+    return [measure_throughput(url, [query], clients, seconds, timeout) for query in queries]
+
+
+def measure_search(base: str, rounds: int) -> list[tuple[str, float, float]]:
+    """Median ms of /search (first 20 hits, ranked, with snippets) and of the SPARQL substring scan, per word;
+    a comment that changes each time keeps any cache out of the scan's way."""
+    rows = []
+    for word in WORDS:
+        search = [fetch(f"{base}/search?" + urllib.parse.urlencode({"q": word, "limit": 20}))
+                  for _ in range(rounds)]
+        scan = [fetch(f"{base}/sparql?" + urllib.parse.urlencode({"query": SCAN.format(word=word, nonce=i)}))
+                for i in range(rounds)]
+        rows.append((word, statistics.median(search) * 1000, statistics.median(scan) * 1000))
+    return rows
+
+
 def run_dataset(label: str, nquads: Path, work: Path, args: argparse.Namespace) -> dict[str, Measurement]:
     print(f"== {label}: {sum(1 for _ in nquads.open())} quads", flush=True)
     store = work / f"{label}-collabkg" / "store"
-    publish(nquads.read_bytes(), store)
+    publish(nquads.read_bytes(), store, artifacts=search_index_writer(load_settings().corpus))
     oxigraph_dir = work / f"{label}-oxigraph"
     subprocess.run([args.oxigraph, "load", "--location", str(oxigraph_dir), "--file", str(nquads)], check=True,
                    capture_output=True)
+    with_rdflib_endpoint = label == "real"  # at a million triples it answered nothing in the time given
     union_nt = work / f"{label}-union.nt"
-    union = pyoxigraph.Store()
-    union.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
-    triples = union.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    union_nt.write_bytes(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+    if with_rdflib_endpoint:
+        union = pyoxigraph.Store()
+        union.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+        triples = union.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        union_nt.write_bytes(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
 
     analytic = [q.sparql for q in named_queries().values()] + TEXT_FILTERS
     points = point_queries(nquads, args.points)
     categories = {"analytic": analytic, "point": points, "mix": analytic + points}
 
-    ports = {name: free_port() for name in ("collabkg", "oxigraph", "rdflib-endpoint")}
+    ports = {name: free_port() for name in SERVERS}
+    collabkg = [str(Path(sys.executable).with_name("collabkg")), "serve", "--store", str(store),
+                "--query-timeout", str(args.timeout)]
     commands = {
-        "collabkg": ([str(Path(sys.executable).with_name("collabkg")), "serve", "--store", str(store), "--port",
-                      str(ports["collabkg"]), "--query-workers", str(args.workers), "--threads", str(args.threads),
-                      "--query-timeout", str(args.timeout)], f"http://127.0.0.1:{ports['collabkg']}/sparql", 120),
+        "collabkg": ([*collabkg, "--port", str(ports["collabkg"])], f"http://127.0.0.1:{ports['collabkg']}/sparql",
+                     120, {"COLLABKG_RESULT_CACHE_BYTES": "0"}),
+        "collabkg, result cache": ([*collabkg, "--port", str(ports["collabkg, result cache"])],
+                                   f"http://127.0.0.1:{ports['collabkg, result cache']}/sparql", 120, None),
         # No --timeout-s for Oxigraph: in 0.5.13 it starts a thread per query, and under the point-query load
         # the server runs out of threads (EAGAIN) and stops answering; without it Oxigraph is only faster.
         "oxigraph": ([args.oxigraph, "serve-read-only", "--location", str(oxigraph_dir), "--bind",
                       f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph"],
-                     f"http://127.0.0.1:{ports['oxigraph']}/query", 120),
+                     f"http://127.0.0.1:{ports['oxigraph']}/query", 120, None),
         "rdflib-endpoint": ([args.rdflib_endpoint, "serve", str(union_nt), "--host", "127.0.0.1", "--port",
-                             str(ports["rdflib-endpoint"])], f"http://127.0.0.1:{ports['rdflib-endpoint']}/", 1800),
+                             str(ports["rdflib-endpoint"])], f"http://127.0.0.1:{ports['rdflib-endpoint']}/", 1800,
+                            None),
     }
+    if not with_rdflib_endpoint:
+        del commands["rdflib-endpoint"]
     results: dict[str, Measurement] = {}
     answers: dict[str, list[str]] = {}
-    for name, (command, url, startup) in commands.items():
-        with started(name, command, url, None, work, startup) as server:
+    for name, (command, url, startup, env) in commands.items():
+        with started(name, command, url, env, work, startup) as server:
             measurement = Measurement()
             slow = name == "rdflib-endpoint"
+            timeout = args.timeout * (12 if slow else 1)
+            if name == "collabkg, result cache":  # the same queries again and again: answered from memory
+                measure_latency(server.url, analytic, 1, args.latency_budget, timeout)
+                measurement.repeated = measure_throughput(server.url, analytic, args.clients,
+                                                          args.throughput_seconds, timeout)
+                results[name] = measurement
+                print(f"   {name}: repeated analytic {measurement.repeated:.1f} q/s", flush=True)
+                continue
             for category, queries in categories.items():
                 if category == "mix":
                     continue
                 latencies, failures = measure_latency(
-                    server.url, queries, 1 if slow else args.repeats, args.latency_budget * (3 if slow else 1),
-                    args.timeout * (12 if slow else 1))
+                    server.url, queries, 1 if slow or category == "point" else args.repeats,
+                    args.latency_budget * (3 if slow else 1), timeout)
                 measurement.latencies[category] = latencies
                 measurement.failures[category] = failures
             for category, queries in categories.items():
                 measurement.throughput[category] = measure_throughput(
-                    server.url, queries, args.clients, args.throughput_seconds, args.timeout * (12 if slow else 1))
-            answers[name] = answer_sizes(server.url, analytic, args.timeout * (12 if slow else 1),
-                                         args.latency_budget * (3 if slow else 1))
+                    server.url, queries, args.clients, args.throughput_seconds, timeout)
+            if not slow:
+                measurement.per_query = measure_per_query(server.url, analytic, args.clients,
+                                                          args.per_query_seconds, timeout)
+                measurement.repeated = measurement.throughput["analytic"]  # no cache: repeating costs the same
+            if name == "collabkg":
+                measurement.search = measure_search(server.url.removesuffix("/sparql"), args.search_rounds)
+            answers[name] = answer_sizes(server.url, analytic, timeout, args.latency_budget * (3 if slow else 1))
             results[name] = measurement
             rates = ", ".join(f"{c} {measurement.throughput[c]:.1f} q/s" for c in categories)
             print(f"   {name}: {rates}", flush=True)
@@ -307,23 +377,44 @@ def run_dataset(label: str, nquads: Path, work: Path, args: argparse.Namespace) 
 def table(label: str, results: dict[str, Measurement]) -> str:
     lines = [f"**{label}**", "",
              "| server | analytic median ms | analytic p99 ms | point median ms | point p99 ms | "
-             "analytic q/s | point q/s | mix q/s | failed | answers differing |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "analytic q/s | point q/s | mix q/s | repeated analytic q/s | failed | answers differing |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    cached = results["collabkg, result cache"]
     for name, m in results.items():
+        if name == "collabkg, result cache":
+            continue
         a, p = m.latencies.get("analytic", []), m.latencies.get("point", [])
+        repeated = cached.repeated if name == "collabkg" else m.repeated
+        shown = "collabkg (result cache off; repeated: on)" if name == "collabkg" else name
         lines.append(
-            f"| {name} | {milliseconds(a, statistics.median, 1)} | {milliseconds(a, p99, 1)} | "
+            f"| {shown} | {milliseconds(a, statistics.median, 1)} | {milliseconds(a, p99, 1)} | "
             f"{milliseconds(p, statistics.median, 2)} | {milliseconds(p, p99, 2)} | "
             f"{m.throughput['analytic']:.1f} | {m.throughput['point']:.1f} | {m.throughput['mix']:.1f} | "
-            f"{sum(m.failures.values())} | {m.disagreements} |")
-    ours, oxigraph, rdflib_ep = results["collabkg"], results["oxigraph"], results["rdflib-endpoint"]
+            f"{repeated:.1f} | {sum(m.failures.values())} | {m.disagreements} |")
+    ours, oxigraph = results["collabkg"], results["oxigraph"]
+    per_query = [mine / theirs for mine, theirs in zip(ours.per_query, oxigraph.per_query, strict=True) if theirs > 0]
+    point_ratio = (statistics.median(ours.latencies["point"]) / statistics.median(oxigraph.latencies["point"])
+                   if ours.latencies.get("point") and oxigraph.latencies.get("point") else float("nan"))
     lines += ["",
-              f"collabkg / Oxigraph server, analytic throughput: "
-              f"**{ratio(ours.throughput['analytic'], oxigraph.throughput['analytic'], '.2f')}**; "
-              f"collabkg / rdflib-endpoint, whole mix: "
-              f"**{ratio(ours.throughput['mix'], rdflib_ep.throughput['mix'], '.0f')}**; "
-              f"collabkg point look-up median: **{milliseconds(ours.latencies['point'], statistics.median, 2)}**"
-              f"{' ms' if ours.latencies['point'] else ''}."]
+              "collabkg / Oxigraph server: uncached analytic throughput "
+              f"**{ratio(ours.throughput['analytic'], oxigraph.throughput['analytic'], '.2f')}** "
+              f"(each query on its own: lowest **{min(per_query):.2f}×**, median {statistics.median(per_query):.2f}×); "
+              f"point look-up time **{point_ratio:.2f}×** Oxigraph's; repeated analytic queries "
+              f"**{ratio(cached.repeated, oxigraph.throughput['analytic'], '.1f')}** Oxigraph's throughput."]
+    if "rdflib-endpoint" in results:
+        lines[-1] += (" collabkg / rdflib-endpoint, whole mix: "
+                      f"**{ratio(ours.throughput['mix'], results['rdflib-endpoint'].throughput['mix'], '.0f')}**.")
+    lines += ["", "Each analytic query on its own (4 clients), queries per second:", "",
+              "| query | collabkg | oxigraph | ratio |", "|---|---:|---:|---:|"]
+    names = [*named_queries(), *(f"text filter {i + 1}" for i in range(len(TEXT_FILTERS)))]
+    for name, mine, theirs in zip(names, ours.per_query, oxigraph.per_query, strict=True):
+        lines.append(f"| {name} | {mine:.1f} | {theirs:.1f} | {ratio(mine, theirs, '.2f')} |")
+    lines += ["", "Evidence search against the substring scan it replaces (collabkg, result cache off, median of "
+              f"{ARGS.search_rounds}):", "",
+              "| word | /search (first 20 hits, ranked, with snippets) ms | substring scan ms | scan / search |",
+              "|---|---:|---:|---:|"]
+    for word, search_ms, scan_ms in ours.search:
+        lines.append(f"| {word} | {search_ms:.1f} | {scan_ms:.1f} | {scan_ms / search_ms:.1f}× |")
     return "\n".join(lines)
 
 
@@ -372,13 +463,13 @@ def main() -> None:
     parser.add_argument("--oxigraph", required=True, help="the oxigraph CLI (PyPI package oxigraph)")
     parser.add_argument("--rdflib-endpoint", required=True, help="the rdflib-endpoint CLI")
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--points", type=int, default=50)
+    parser.add_argument("--points", type=int, default=1000, help="look-ups, each of a different resource")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--latency-budget", type=float, default=60.0, help="seconds per server and category")
     parser.add_argument("--throughput-seconds", type=float, default=10.0)
+    parser.add_argument("--per-query-seconds", type=float, default=3.0)
+    parser.add_argument("--search-rounds", type=int, default=5)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
     global ARGS
     ARGS = args = parser.parse_args()
@@ -389,8 +480,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="collabkg-bench-"))
     try:
         sections = [f"Measured {time.strftime('%Y-%m-%d')} on {machine()}. {args.clients} concurrent clients, "
-                    f"{args.throughput_seconds:g} s per throughput run; collabkg with {args.workers} query "
-                    f"workers and {args.threads} threads; all servers on 127.0.0.1 in one run."]
+                    f"{args.throughput_seconds:g} s per throughput run ({args.per_query_seconds:g} s per query "
+                    "on its own); collabkg as shipped (3 query workers, 8 threads); all servers on 127.0.0.1 in "
+                    "one run."]
         sections.append(table("Real graph", run_dataset("real", args.real, work, args)))
         synthetic = work / "synthetic.nq"
         synthesise(args.real, synthetic, args.synthetic_triples)

@@ -194,6 +194,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             query_service.start(app)
         except QueryFailed as error:  # the workers, or the remote server, cannot answer
             raise CommandError(str(error)) from None
+        if not settings.backend:
+            # Look-ups are evaluated in this process (graph/lookup): it gets the workers' second wall. The
+            # listening socket and the fork server's pipe exist already; nothing here opens another.
+            from collabkg.graph.sandbox import SandboxError, forbid_network
+
+            try:
+                forbid_network()
+            except SandboxError as error:
+                raise CommandError(str(error)) from None
         host, port = server.effective_host, server.effective_port
         answering = f", with queries answered by {settings.backend}" if settings.backend else ""
         print(f"Serving {settings.store} on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)"

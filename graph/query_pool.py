@@ -16,11 +16,16 @@ Workers run in a sandbox (:mod:`collabkg.graph.sandbox`: no network), evaluate o
 stack (the engine's parser and optimiser recurse), and each holds a shared lock on its store version so a
 build never prunes a version a worker still reads. When a build publishes a new version, idle workers are
 replaced by workers on the new one and busy ones are replaced when they finish.
+
+Look-ups of one resource whose work is bounded before it starts (graph/lookup) are answered in the calling
+process from its own read-only handle on the same version, also locked while it is read: the hop to a
+worker would cost more than the look-up, and look-ups keep being answered while every worker is busy.
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import multiprocessing
 import os
@@ -39,6 +44,8 @@ log = logging.getLogger("collabkg.query_pool")
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pyoxigraph", "collabkg.graph.sparql", "collabkg.graph.sandbox"])
 EVALUATION_STACK_BYTES = 512 * 1024 * 1024
+#: a longer query is never a look-up worth recognising (graph/lookup)
+_LOOKUP_MAX_CHARS = 4096
 
 
 class QueryTimeout(RuntimeError):
@@ -101,36 +108,49 @@ def _worker_main(store_path: str, connection: Connection, max_result_bytes: int)
 
 
 def _answer_jobs(store: Any, connection: Connection, max_result_bytes: int) -> None:
-    from collabkg.graph.sparql import UnsupportedFormat, execute, serialise
-
     while True:
         try:
             job: QueryJob = connection.recv()
         except (EOFError, OSError):
             return
-        started = time.perf_counter()
-        try:
-            results = execute(store, job.query, job.has_dataset, list(job.default_graphs) or None,
-                              list(job.named_graphs) or None)
-            body = serialise(results, job.format_name)
-        except SyntaxError as error:
-            connection.send(("syntax", str(error)))
-            continue
-        except UnsupportedFormat as error:
-            connection.send(("format", str(error)))
-            continue
-        except Exception as error:  # noqa: BLE001 - any evaluation failure is reported, never kills the worker
-            connection.send(("failed", f"{type(error).__name__}: {error}"))
-            continue
-        if len(body) > max_result_bytes:
-            connection.send(("too-large", len(body)))
-            continue
-        connection.send(("ok", body, time.perf_counter() - started))
+        connection.send(_evaluate(store, job, max_result_bytes))
+
+
+def _evaluate(store: Any, job: QueryJob, max_result_bytes: int) -> tuple[Any, ...]:
+    """Evaluate and serialise ``job`` on ``store``: ("ok", body, seconds), or the kind of failure and its
+    message ("syntax", "format", "too-large", "failed")."""
+    from collabkg.graph.sparql import UnsupportedFormat, execute, serialise
+
+    started = time.perf_counter()
+    try:
+        results = execute(store, job.query, job.has_dataset, list(job.default_graphs) or None,
+                          list(job.named_graphs) or None)
+        body = serialise(results, job.format_name)
+    except SyntaxError as error:
+        return ("syntax", str(error))
+    except UnsupportedFormat as error:
+        return ("format", str(error))
+    except Exception as error:  # noqa: BLE001 - any evaluation failure is reported, never kills the worker
+        return ("failed", f"{type(error).__name__}: {error}")
+    if len(body) > max_result_bytes:
+        return ("too-large", len(body))
+    return ("ok", body, time.perf_counter() - started)
 
 
 def published_version(store: Path) -> str:
-    """The version folder the published store points at now."""
-    return os.path.realpath(store)
+    """The version folder the published store points at now (asked on every query: one readlink, the
+    folder holding the link being resolved once)."""
+    path = os.path.abspath(store)
+    try:
+        target = os.readlink(path)
+    except OSError:  # not a link (or nothing there): as the operating system resolves it
+        return os.path.realpath(path)
+    return os.path.normpath(os.path.join(_resolved_folder(os.path.dirname(path)), target))
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 @dataclass(eq=False)
@@ -139,6 +159,32 @@ class _Worker:
     connection: Connection
     version: str
     started: float = field(default_factory=time.monotonic)
+
+
+class _Reader:
+    """The serving process's own read-only handle on one version, locked like a worker's; the lock is let go
+    when the version is no longer current and no look-up still reads it."""
+
+    def __init__(self, version: str) -> None:
+        import pyoxigraph
+
+        from collabkg.graph.store import database
+
+        self.version = version
+        self.lock = os.open(version, os.O_RDONLY)
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_SH)
+            self.store = pyoxigraph.Store.read_only(str(database(Path(version))))
+        except BaseException:
+            os.close(self.lock)
+            raise
+        self.readers = 0
+        self.retired = False
+
+    def close_if_done(self) -> None:
+        if self.retired and not self.readers and self.lock >= 0:
+            os.close(self.lock)
+            self.lock = -1
 
 
 class QueryPool:
@@ -170,6 +216,8 @@ class QueryPool:
         self._long_running = 0
         self._closed = False
         self._version = published_version(store)
+        self._reader: _Reader | None = None
+        self._reader_lock = threading.Lock()
         self.failures: deque[str] = deque(maxlen=20)  # recent start-up failures, for operators
         for _ in range(self.size):
             self._start_one()
@@ -273,7 +321,6 @@ class QueryPool:
             self._retire(worker)
 
     def _acquire(self, deadline: float) -> _Worker:
-        self._follow_published_version()
         with self._condition:
             while True:
                 while self._idle:
@@ -301,6 +348,10 @@ class QueryPool:
         QueryTooLarge or QueryFailed."""
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
+        self._follow_published_version()
+        answer = self._look_up_here(job)
+        if answer is not None:
+            return answer
         worker = self._acquire(deadline)
         long_slot = False
         try:
@@ -330,6 +381,10 @@ class QueryPool:
                 with self._condition:
                     self._long_running -= 1
         self._release(worker)
+        return self._answer(message)
+
+    def _answer(self, message: tuple[Any, ...]) -> QueryAnswer:
+        """The answer a worker (or :meth:`_look_up_here`) sent, or the error it stands for."""
         kind = message[0]
         if kind == "ok":
             return QueryAnswer(message[1], message[2])
@@ -338,9 +393,52 @@ class QueryPool:
         if kind == "too-large":
             raise QueryTooLarge(f"the result is {message[1]:,} bytes, over the limit of "
                                 f"{self.max_result_bytes:,}; add a LIMIT or narrow the query")
-        if kind == "format":
-            raise QueryFailed(message[1])
         raise QueryFailed(message[1])
+
+    # -- look-ups answered here -----------------------------------------------------------------
+
+    def _look_up_here(self, job: QueryJob) -> QueryAnswer | None:
+        """The answer to ``job`` when it is a bounded look-up (graph/lookup), evaluated in this process;
+        None for every other query, which a worker answers."""
+        from collabkg.graph.gate import GateError, check_query
+        from collabkg.graph.lookup import as_lookup
+
+        if job.default_graphs or job.named_graphs or job.has_dataset or len(job.query) > _LOOKUP_MAX_CHARS:
+            return None
+        try:
+            lookup = as_lookup(check_query(job.query))
+        except GateError:
+            return None
+        if lookup is None:
+            return None
+        reader = self._open_reader()
+        if reader is None:
+            return None
+        try:
+            if not lookup.is_bounded(reader.store):
+                return None
+            return self._answer(_evaluate(reader.store, job, self.max_result_bytes))
+        finally:
+            with self._reader_lock:
+                reader.readers -= 1
+                reader.close_if_done()
+
+    def _open_reader(self) -> _Reader | None:
+        """The current version's reader, counted as in use; None if it cannot be opened (workers answer)."""
+        with self._reader_lock:
+            reader = self._reader
+            if reader is None or reader.version != self._version:
+                if reader is not None:
+                    reader.retired = True
+                    reader.close_if_done()
+                try:
+                    reader = self._reader = _Reader(self._version)
+                except (OSError, ValueError) as error:
+                    self._reader = None
+                    log.warning("look-ups go to the workers: cannot read %s here (%s)", self._version, error)
+                    return None
+            reader.readers += 1
+            return reader
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for operators and tests)."""
@@ -348,6 +446,11 @@ class QueryPool:
             return [worker.process.pid for worker in self._live]
 
     def close(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.retired = True
+                self._reader.close_if_done()
+                self._reader = None
         with self._condition:
             self._closed = True
             workers = list(self._live)

@@ -8,6 +8,8 @@ works on the gate's tokens (graph/gate.py), so the engine still runs only text t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from collabkg.graph.gate import CheckedQuery, QueryRejected, Token, declared_prefixes, line_and_column, with_tokens
 from collabkg.graph.search import SearchIndex, SearchSyntaxError
 from collabkg.graph.sparql import PREDECLARED_PREFIXES
@@ -30,14 +32,17 @@ def _string_value(token: Token) -> str:
     return token.text[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
-def rewrite_text_matches(checked: CheckedQuery, request: str, index: SearchIndex | None) -> CheckedQuery:
+def rewrite_text_matches(checked: CheckedQuery, request: str,
+                         open_index: Callable[[], SearchIndex | None]) -> CheckedQuery:
     """Replace each ``?var ckg:textMatch "search"`` pattern by the matching claims; unchanged when there is
-    none. :class:`QueryRejected` when the pattern is malformed, the search invalid or there is no index."""
+    none. :class:`QueryRejected` when the pattern is malformed, the search invalid or there is no index.
+    The index is opened (``open_index``) only for a query that uses it: most queries do not."""
     prefixes = {**PREDECLARED_PREFIXES, **declared_prefixes(checked)}
     tokens = list(checked.tokens)
     positions = [i for i, token in enumerate(tokens) if _expands_to_text_match(token, prefixes)]
     if not positions:
         return checked
+    index = open_index()
     for position in reversed(positions):
         subject = tokens[position - 1] if position > 0 else None
         search = tokens[position + 1] if position + 1 < len(tokens) else None
