@@ -44,8 +44,8 @@ log = logging.getLogger("collabkg.query_pool")
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pyoxigraph", "collabkg.graph.sparql", "collabkg.graph.sandbox"])
 EVALUATION_STACK_BYTES = 512 * 1024 * 1024
-#: a longer query is never a look-up worth recognising (graph/lookup)
-_LOOKUP_MAX_CHARS = 4096
+#: a longer query is not lexed a second time to see if it is a look-up (graph/lookup): analytic queries are longer
+_LOOKUP_MAX_CHARS = 600
 
 
 class QueryTimeout(RuntimeError):
