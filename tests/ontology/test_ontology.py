@@ -120,6 +120,18 @@ def test_reasoner_catches_an_individual_of_two_disjoint_classes() -> None:
 
 
 @pytest.mark.reasoner
+def test_reasoner_names_a_class_that_can_have_no_member() -> None:
+    data = Graph()
+    hybrid = URIRef("https://w3id.org/collabkg/ontology#CouncilCharity")
+    data.add((hybrid, RDF.type, OWL.Class))
+    data.add((hybrid, RDFS.subClassOf, CKG.LocalAuthority))
+    data.add((hybrid, RDFS.subClassOf, CKG.VoluntaryOrganisation))
+    report = check_consistency(data)
+    assert report.consistent is False and report.unsatisfiable_classes == (str(hybrid),)
+    assert "Unsatisfiable classes (hermit)" in report.render() and str(hybrid) in report.render()
+
+
+@pytest.mark.reasoner
 def test_reasoner_catches_a_polarity_outside_the_closed_set() -> None:
     # ckg:Polarity is owl:oneOf (Enables Hinders) and Enables/Hinders are different individuals via
     # the closed class; a third polarity declared different from both contradicts the ontology.
