@@ -32,6 +32,8 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -153,12 +155,54 @@ def _resolved_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
+class LongQueries:
+    """The fair-share rule of decision 0005, for any backend: a query still unanswered after ``long_after``
+    seconds is *long* and needs one of ``slots``; without one it is stopped (QueryBusy), and at its deadline
+    it is stopped (QueryTimeout). The backend says how to wait for an answer and how to stop a query."""
+
+    def __init__(self, slots: int, long_after: float) -> None:
+        self.slots = slots
+        self.long_after = long_after
+        self._lock = threading.Lock()
+        self._running = 0
+
+    @contextmanager
+    def answer_awaited(self, answered_by: Callable[[float], bool], stop: Callable[[], None], deadline: float,
+                       limit: float) -> Iterator[None]:
+        """Return (enter the block) once ``answered_by(until)`` (until: a monotonic time) says the answer is
+        there; a long slot taken on the way is held until the block ends. ``stop`` is called before raising."""
+        remaining = deadline - time.monotonic()
+        answered = answered_by(time.monotonic() + max(0.0, min(self.long_after, remaining)))
+        holding = False
+        if not answered and remaining > self.long_after:
+            with self._lock:
+                if self._running < self.slots:
+                    self._running += 1
+                    holding = True
+            if not holding:
+                stop()
+                raise QueryBusy(f"the query was stopped after {self.long_after:g} s: the server's capacity for "
+                                "long-running queries is in use; retry shortly, or narrow the query")
+        try:
+            if holding:
+                answered = answered_by(deadline)
+            if not answered:
+                stop()
+                raise QueryTimeout(f"the query was stopped at its time limit of {limit:g} s")
+            yield
+        finally:
+            if holding:
+                with self._lock:
+                    self._running -= 1
+
+
 @dataclass(eq=False)
 class _Worker:
     process: Any
     connection: Connection
     version: str
     started: float = field(default_factory=time.monotonic)
+    killed: bool = False
 
 
 class _Reader:
@@ -213,7 +257,7 @@ class QueryPool:
         self._idle: deque[_Worker] = deque()
         self._live: set[_Worker] = set()
         self._starting = 0
-        self._long_running = 0
+        self._long = LongQueries(self.long_slots, long_after)
         self._closed = False
         self._version = published_version(store)
         self._reader: _Reader | None = None
@@ -294,6 +338,9 @@ class QueryPool:
     def _kill(self, worker: _Worker) -> None:
         with self._condition:
             self._live.discard(worker)
+            if worker.killed:  # a query's thread and close() may both stop a worker: its pipe is closed once
+                return
+            worker.killed = True
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(timeout=5)
@@ -353,33 +400,15 @@ class QueryPool:
         if answer is not None:
             return answer
         worker = self._acquire(deadline)
-        long_slot = False
         try:
-            try:
-                worker.connection.send(job)
-                remaining = deadline - time.monotonic()
-                answered = worker.connection.poll(max(0.0, min(self.long_after, remaining)))
-                if not answered and remaining > self.long_after:
-                    with self._condition:
-                        if self._long_running < self.long_slots:
-                            self._long_running += 1
-                            long_slot = True
-                    if not long_slot:
-                        self._retire(worker)
-                        raise QueryBusy(f"the query was stopped after {self.long_after:g} s: the server's capacity "
-                                        "for long-running queries is in use; retry shortly, or narrow the query")
-                    answered = worker.connection.poll(max(0.0, deadline - time.monotonic()))
-                if not answered:
-                    self._retire(worker)
-                    raise QueryTimeout(f"the query was stopped at its time limit of {limit:g} s")
+            worker.connection.send(job)
+            with self._long.answer_awaited(
+                    lambda until: worker.connection.poll(max(0.0, until - time.monotonic())),
+                    lambda: self._retire(worker), deadline, limit):
                 message = worker.connection.recv()
-            except (EOFError, OSError):
-                self._retire(worker)
-                raise QueryFailed("the query worker stopped unexpectedly") from None
-        finally:
-            if long_slot:
-                with self._condition:
-                    self._long_running -= 1
+        except (EOFError, OSError):
+            self._retire(worker)
+            raise QueryFailed("the query worker stopped unexpectedly") from None
         self._release(worker)
         return self._answer(message)
 

@@ -38,6 +38,7 @@ from collabkg.graph.backends.versions import PublicationRecord, PublishedVersion
 from collabkg.graph.gate import CheckedQuery, Token, check_query, with_tokens
 from collabkg.graph.queries.backends import backend_query
 from collabkg.graph.query_pool import (
+    LongQueries,
     QueryAnswer,
     QueryBusy,
     QueryFailed,
@@ -136,7 +137,7 @@ class RemoteBackend:
         self.refresh_seconds = refresh_seconds
         self._condition = threading.Condition()
         self._running = 0
-        self._long_running = 0
+        self._long = LongQueries(self.long_slots, long_after)
         self._closed = False
         self._version: PublishedVersion | None = None
         self._read_at = float("-inf")
@@ -254,28 +255,13 @@ class RemoteBackend:
                     raise QueryBusy("every query worker was busy until this query's time limit; retry shortly")
                 self._condition.wait(remaining)
             self._running += 1
-        long_slot = False
         try:
             exchange = self._send(query, accept)
-            remaining = deadline - time.monotonic()
-            answered = exchange.wait(time.monotonic() + max(0.0, min(self.long_after, remaining)))
-            if not answered and remaining > self.long_after:
-                with self._condition:
-                    if self._long_running < self.long_slots:
-                        self._long_running += 1
-                        long_slot = True
-                if not long_slot:
-                    exchange.abandon()
-                    raise QueryBusy(f"the query was stopped after {self.long_after:g} s: the server's capacity "
-                                    "for long-running queries is in use; retry shortly, or narrow the query")
-                answered = exchange.wait(deadline)
-            if not answered:
-                exchange.abandon()
-                raise QueryTimeout(f"the query was stopped at its time limit of {limit:g} s")
-            try:
-                reply = exchange.read(deadline, 4 * self.max_result_bytes)
-            except TimeoutError:
-                raise QueryTimeout(f"the query was stopped at its time limit of {limit:g} s") from None
+            with self._long.answer_awaited(exchange.wait, exchange.abandon, deadline, limit):
+                try:
+                    reply = exchange.read(deadline, 4 * self.max_result_bytes)
+                except TimeoutError:
+                    raise QueryTimeout(f"the query was stopped at its time limit of {limit:g} s") from None
         except ReplyTooLarge:
             raise QueryTooLarge(f"the result is over the limit of {self.max_result_bytes:,} bytes; add a LIMIT or "
                                 "narrow the query") from None
@@ -284,8 +270,6 @@ class RemoteBackend:
         finally:
             with self._condition:
                 self._running -= 1
-                if long_slot:
-                    self._long_running -= 1
                 self._condition.notify()
         return self._checked_reply(reply, limit)
 
