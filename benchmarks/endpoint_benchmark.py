@@ -124,8 +124,8 @@ def request(url: str, query: str, timeout: float = 120.0) -> tuple[int, bytes]:
         connection = connections.get(key)
         reused = connection is not None
         if connection is None:
-            connection = connections[key] = http.client.HTTPConnection(parsed.hostname, parsed.port,
-                                                                      timeout=timeout)
+            connection = connections[key] = http.client.HTTPConnection(parsed.hostname or "127.0.0.1",
+                                                                      parsed.port, timeout=timeout)
         connection.timeout = timeout
         try:
             connection.request("POST", parsed.path, body, headers)
@@ -303,7 +303,7 @@ def run_dataset(label: str, nquads: Path, work: Path, args: argparse.Namespace) 
     if with_rdflib_endpoint:
         union = pyoxigraph.Store()
         union.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
-        triples = union.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        triples = [quad.triple for quad in union.quads_for_pattern(None, None, None, None)]
         union_nt.write_bytes(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
 
     analytic = [q.sparql for q in named_queries().values()] + TEXT_FILTERS

@@ -32,5 +32,5 @@ if ! command -v nginx >/dev/null 2>&1; then
     apt_install nginx-light
 fi
 .venv/bin/ruff check .
-.venv/bin/mypy graph loaders ontology shapes collabkg api
+.venv/bin/mypy graph loaders ontology shapes collabkg api benchmarks
 exec .venv/bin/python -m pytest "$@"
