@@ -47,6 +47,7 @@ from collabkg.graph.query_runner import StoreRunner
 from collabkg.graph.report_texts import report_text
 from collabkg.graph.search import INDEX_FILE, build_index
 from collabkg.graph.store import publish
+from collabkg.readme_sections import replace_section
 from collabkg.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -471,6 +472,7 @@ def main() -> None:
     parser.add_argument("--per-query-seconds", type=float, default=3.0)
     parser.add_argument("--search-rounds", type=int, default=5)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
+    parser.add_argument("--readme", type=Path, help="write the tables between <!-- bench:start/end --> here")
     global ARGS
     ARGS = args = parser.parse_args()
     # A benchmark stopped from outside still stops its servers: SIGTERM unwinds through the finally blocks.
@@ -491,6 +493,8 @@ def main() -> None:
         text = "\n\n".join(sections) + "\n"
         args.output.write_text(text, encoding="utf-8")
         print(text)
+        if args.readme:
+            replace_section(args.readme, "bench", text.strip())
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -26,6 +26,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from collabkg.readme_sections import replace_section
+
 CHEAP = "ASK { ?c a <https://w3id.org/collabkg/ontology#Collaboration> }"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 BODIES = {
@@ -159,11 +161,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.readme:
-        readme = Path(args.readme)
-        text = readme.read_text(encoding="utf-8")
-        text = re.sub(r"<!-- hostile:start -->.*?<!-- hostile:end -->",
-                      lambda _: f"<!-- hostile:start -->\n{table}\n<!-- hostile:end -->", text, flags=re.S)
-        readme.write_text(text, encoding="utf-8")
+        replace_section(Path(args.readme), "hostile", table)
 
 
 if __name__ == "__main__":

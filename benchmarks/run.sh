@@ -15,14 +15,5 @@ STORE="$(mktemp -d)/store"
 .venv/bin/collabkg build --store "$STORE" --no-reasoner >/dev/null
 REAL="$(mktemp --suffix=.nq)"
 .venv/bin/collabkg export --store "$STORE" --format nquads -o "$REAL"
-PYTHONPATH="$ROOT" .venv/bin/python -m benchmarks.endpoint_benchmark --real "$REAL" \
+PYTHONPATH="$ROOT" .venv/bin/python -m benchmarks.endpoint_benchmark --real "$REAL" --readme README.md \
     --oxigraph "$BENCH_VENV/bin/oxigraph" --rdflib-endpoint "$BENCH_VENV/bin/rdflib-endpoint" "$@"
-.venv/bin/python - <<'PY'
-import re
-from pathlib import Path
-readme, results = Path("README.md"), Path("benchmarks/results.md").read_text(encoding="utf-8").strip()
-text = readme.read_text(encoding="utf-8")
-text = re.sub(r"<!-- bench:start -->.*?<!-- bench:end -->",
-              lambda _: f"<!-- bench:start -->\n{results}\n<!-- bench:end -->", text, flags=re.S)
-readme.write_text(text, encoding="utf-8")
-PY

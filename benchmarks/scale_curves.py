@@ -23,7 +23,6 @@ import functools
 import math
 import os
 import platform
-import re
 import shutil
 import statistics
 import tempfile
@@ -42,6 +41,7 @@ from collabkg.graph.query_pool import published_version
 from collabkg.graph.search import INDEX_FILE, SearchIndex
 from collabkg.graph.sparql import execute, serialise
 from collabkg.graph.store import database, publish
+from collabkg.readme_sections import replace_section
 from collabkg.settings import load_settings
 from collabkg.shapes.validation import validate
 
@@ -144,10 +144,7 @@ def main() -> None:
     text = f"Measured {time.strftime('%Y-%m-%d')} on {machine()}.\n\n{table(rows)}"
     print(text)
     if args.readme:
-        readme = args.readme.read_text(encoding="utf-8")
-        args.readme.write_text(re.sub(r"<!-- scale:start -->.*?<!-- scale:end -->",
-                                      lambda _: f"<!-- scale:start -->\n{text}\n<!-- scale:end -->", readme,
-                                      flags=re.S), encoding="utf-8")
+        replace_section(args.readme, "scale", text)
 
 
 if __name__ == "__main__":

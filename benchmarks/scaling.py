@@ -40,6 +40,7 @@ from virtuoso import start_virtuoso  # noqa: E402
 from collabkg.graph.queries import named_queries  # noqa: E402
 from collabkg.graph.sparql import run_query  # noqa: E402
 from collabkg.graph.store import open_store  # noqa: E402
+from collabkg.readme_sections import replace_section  # noqa: E402
 
 CONNECTIONS = 16
 ACCEPT = "application/sparql-results+json"
@@ -148,11 +149,7 @@ def main() -> None:
     ])
     print(table)
     if args.readme:
-        readme = Path(args.readme)
-        text = readme.read_text(encoding="utf-8")
-        text = re.sub(r"<!-- scaling:start -->.*?<!-- scaling:end -->",
-                      lambda _: f"<!-- scaling:start -->\n{table}\n<!-- scaling:end -->", text, flags=re.S)
-        readme.write_text(text, encoding="utf-8")
+        replace_section(Path(args.readme), "scaling", table)
 
 
 if __name__ == "__main__":

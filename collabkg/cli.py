@@ -16,6 +16,7 @@ from collabkg.graph.build import SHACL_STEP, BuildError
 from collabkg.graph.store import StoreError
 from collabkg.loaders.base import LoadError
 from collabkg.ontology.reasoning import ReasonerUnavailable
+from collabkg.readme_sections import replace_section
 from collabkg.settings import SETTINGS, Settings, SettingsError, load_settings
 from collabkg.terminal import TerminalProgress
 
@@ -30,6 +31,15 @@ def _settings(args: argparse.Namespace) -> Settings:
     try:
         return load_settings(**{name: getattr(args, name, None) for name in names})
     except SettingsError as error:
+        raise CommandError(str(error)) from None
+
+
+def write_readme_table(readme: Path, section: str, table: str) -> None:
+    """Put ``table`` in the README's ``section`` (collabkg/readme_sections); a file that cannot be read or
+    has no such section is one line for the user, and is left as it was."""
+    try:
+        replace_section(readme, section, table)
+    except (OSError, ValueError) as error:
         raise CommandError(str(error)) from None
 
 
@@ -66,9 +76,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     with _progress(settings) as progress:
         result = build(settings, progress=progress)
     if args.readme:
-        from collabkg.graph.summary import update_readme
-
-        update_readme(Path(args.readme), summary_table(summary_rows(result.dataset, settings)))
+        write_readme_table(Path(args.readme), "counts", summary_table(summary_rows(result.dataset, settings)))
     consistency = result.consistency.render() if result.consistency else "Ontology check skipped."
     version = result.version.name if result.version else "-"
     print(f"{consistency}\n{result.validation.render()}\n"

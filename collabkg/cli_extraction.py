@@ -83,9 +83,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from collabkg.cli import _settings
+    from collabkg.cli import _settings, write_readme_table
     from collabkg.graph.dataset_io import write_atomically
-    from collabkg.loaders.extraction.evaluate import evaluate, update_readme
+    from collabkg.loaders.extraction.evaluate import evaluate
     from collabkg.loaders.extraction.training_data import read_training_data
     from collabkg.terminal import TerminalProgress
 
@@ -100,7 +100,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         curve = evaluation.curve_csv().encode("utf-8")
         write_atomically(Path(args.curve), lambda out: out.write(curve))
     if args.readme:
-        update_readme(Path(args.readme), table)
+        write_readme_table(Path(args.readme), "extraction", table)
     return 0
 
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
 from collabkg.ontology.iris import IriMinter
 from collabkg.ontology.terms import CKG, DCTERMS, FUNDING_KINDS, ORG, PROV, RDF, SCHEMA
 from collabkg.settings import Settings
-
-START, END = "<!-- counts:start -->", "<!-- counts:end -->"
 
 
 @dataclass(frozen=True)
@@ -80,12 +76,3 @@ def summary_table(rows: list[ReportCounts]) -> str:
 #: column heads of the funding kinds in the README table
 FUNDING_COLUMNS = {"grant": "grants", "member-contribution": "member contributions", "in-kind": "in-kind",
                    "contract": "contracts", "pooled-budget": "pooled budgets", "other-income": "other income"}
-
-
-def update_readme(readme: Path, table: str) -> None:
-    """Replace the text between the count markers of ``readme`` with ``table``."""
-    text = readme.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-    if not pattern.search(text):
-        raise ValueError(f"{readme}: no {START} ... {END} markers to put the counts between")
-    readme.write_text(pattern.sub(lambda _: f"{START}\n{table}\n{END}", text), encoding="utf-8")

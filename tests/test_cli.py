@@ -107,3 +107,15 @@ def test_publish_to_a_server_that_is_not_there_is_one_line(tmp_path: Path, built
     assert len(result.stderr.strip().splitlines()) == 1
     assert_no_traceback(result)
 
+
+
+def test_a_readme_without_the_section_is_one_line_and_left_as_it_was(tmp_path: Path) -> None:
+    from collabkg.cli import CommandError, write_readme_table
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# no tables here\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"README.md: no <!-- counts:start --> \.\.\. <!-- counts:end --> markers"):
+        write_readme_table(readme, "counts", "| a |")
+    assert readme.read_text(encoding="utf-8") == "# no tables here\n"
+    with pytest.raises(CommandError, match="No such file"):
+        write_readme_table(tmp_path / "missing.md", "counts", "| a |")

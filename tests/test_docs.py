@@ -5,7 +5,8 @@ from __future__ import annotations
 from support import ROOT
 
 from collabkg.graph.build import BuildResult
-from collabkg.graph.summary import END, START, summary_rows, summary_table
+from collabkg.graph.summary import summary_rows, summary_table
+from collabkg.readme_sections import markers
 from collabkg.settings import SETTINGS, Settings
 
 README = ROOT / "README.md"
@@ -28,7 +29,8 @@ def test_every_setting_is_documented() -> None:
 
 def test_counts_table_is_current(built: BuildResult, settings: Settings) -> None:
     text = README.read_text(encoding="utf-8")
-    current = text.split(START, 1)[1].split(END, 1)[0].strip()
+    start, end = markers("counts")
+    current = text.split(start, 1)[1].split(end, 1)[0].strip()
     expected = summary_table(summary_rows(built.dataset, settings))
     assert current == expected, "README counts are stale: run `collabkg build --readme README.md`"
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from collabkg.loaders.extraction.claim_features import CUE, DIFFICULTY
 from collabkg.loaders.extraction.claims import ClaimCandidate
@@ -191,17 +190,3 @@ def evaluate(data: TrainingData, on_step: Callable[[str], None] | None = None) -
     evaluation._per_report_claims = {rid: counts[chosen]  # type: ignore[index]
                                      for rid, counts in evaluation._per_report_claims.items()}
     return evaluation
-
-
-START = "<!-- extraction:start -->"
-END = "<!-- extraction:end -->"
-
-
-def update_readme(path: Path, table: str) -> None:
-    """Put ``table`` between the extraction markers of the README at ``path``."""
-    text = path.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise ValueError(f"{path} has no {START} ... {END} markers")
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    path.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
