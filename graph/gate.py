@@ -382,7 +382,13 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X} {name or shown}".strip()
 
 
-def _word(token: Token) -> str:
+def keyword(token: Token) -> str:
+    """The keyword a token is, in capitals (SPARQL keywords are case-insensitive); "" for any other token,
+    so that a variable, string or IRI that spells a keyword is never taken for one.
+
+    >>> keyword(Token("word", "select", 0)), keyword(Token("var", "?select", 0))
+    ('SELECT', '')
+    """
     return token.text.upper() if token.kind == "word" else ""
 
 
@@ -408,21 +414,21 @@ def check_query(text: str, max_depth: int = MAX_DEPTH) -> CheckedQuery:
     if position >= len(tokens):
         raise lexer.fail(len(text), "empty query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     first = tokens[position]
-    keyword = _word(first)
-    if keyword in UPDATE_KEYWORDS:
-        raise _refuse(lexer, first, f"updates are refused: this endpoint is read-only ({keyword})")
-    if keyword not in QUERY_FORMS:
+    form = keyword(first)
+    if form in UPDATE_KEYWORDS:
+        raise _refuse(lexer, first, f"updates are refused: this endpoint is read-only ({form})")
+    if form not in QUERY_FORMS:
         raise lexer.fail(first.offset, f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found `{first.text[:40]}`")
     has_dataset = False
     for token in tokens[position:]:
-        word = _word(token)
+        word = keyword(token)
         if word == "SERVICE":
             raise _refuse(lexer, token, "SERVICE is refused: queries run on this dataset only and never call "
                                         "other hosts")
         if word == "FROM":
             has_dataset = True
     text, starts = _write(tokens)
-    return CheckedQuery(keyword, has_dataset, text, tuple(tokens), starts)
+    return CheckedQuery(form, has_dataset, text, tuple(tokens), starts)
 
 
 def with_tokens(checked: CheckedQuery, tokens: list[Token]) -> CheckedQuery:
@@ -435,8 +441,8 @@ def with_tokens(checked: CheckedQuery, tokens: list[Token]) -> CheckedQuery:
 def declared_prefixes(checked: CheckedQuery) -> dict[str, str]:
     """The prefixes the query's prologue declares (name without ':' -> IRI)."""
     tokens, declared, index = checked.tokens, {}, 0
-    while index + 2 < len(tokens) and _word(tokens[index]) in ("PREFIX", "BASE"):
-        if _word(tokens[index]) == "BASE":
+    while index + 2 < len(tokens) and keyword(tokens[index]) in ("PREFIX", "BASE"):
+        if keyword(tokens[index]) == "BASE":
             index += 2
             continue
         declared[tokens[index + 1].text[:-1]] = tokens[index + 2].text[1:-1]
@@ -502,12 +508,12 @@ def _skip_prologue(lexer: _Lexer, tokens: list[Token]) -> int:
     """Index of the first token after BASE and PREFIX declarations (production 4), checking their shape."""
     position = 0
     while position < len(tokens):
-        keyword = _word(tokens[position])
-        if keyword == "BASE":
+        word = keyword(tokens[position])
+        if word == "BASE":
             if position + 1 >= len(tokens) or tokens[position + 1].kind != "iri":
                 raise lexer.fail(tokens[position].offset, "BASE needs an IRI in <…>")
             position += 2
-        elif keyword == "PREFIX":
+        elif word == "PREFIX":
             name = tokens[position + 1] if position + 1 < len(tokens) else None
             iri = tokens[position + 2] if position + 2 < len(tokens) else None
             if name is None or name.kind != "pname" or not name.text.endswith(":") or iri is None \

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from collabkg.graph.gate import CheckedQuery, Token
+from collabkg.graph.gate import CheckedQuery, Token, keyword
 
 #: more triples than this about the look-up's IRI, and the query goes to a worker
 MAX_TRIPLES = 10_000
@@ -42,10 +42,6 @@ class Lookup:
         return len(list(itertools.islice(quads, MAX_TRIPLES + 1))) <= MAX_TRIPLES
 
 
-def _word(token: Token) -> str:
-    return token.text.upper() if token.kind == "word" else ""
-
-
 def _absolute_iri(token: Token) -> pyoxigraph.NamedNode | None:
     if token.kind != "iri" or "\\" in token.text:
         return None
@@ -55,21 +51,9 @@ def _absolute_iri(token: Token) -> pyoxigraph.NamedNode | None:
         return None
 
 
-def _skip_prologue(tokens: tuple[Token, ...]) -> int | None:
-    """Index after the PREFIX declarations; None when there is a BASE (IRIs would resolve against it)."""
-    index = 0
-    while index < len(tokens) and _word(tokens[index]) in ("PREFIX", "BASE"):
-        if _word(tokens[index]) == "BASE":
-            return None
-        index += 3
-    return index
-
-
 def _skip_projection(tokens: tuple[Token, ...], index: int) -> int | None:
-    if index >= len(tokens) or _word(tokens[index]) != "SELECT":
-        return None
-    index += 1
-    if index < len(tokens) and _word(tokens[index]) in ("DISTINCT", "REDUCED"):
+    """Index after SELECT's modifier and projection, which start at ``index``."""
+    if index < len(tokens) and keyword(tokens[index]) in ("DISTINCT", "REDUCED"):
         index += 1
     if index < len(tokens) and tokens[index].text == "*" and tokens[index].kind == "punct":
         return index + 1
@@ -83,7 +67,7 @@ def _skip_modifiers(tokens: tuple[Token, ...], index: int) -> bool:
     """True when only LIMIT n and OFFSET n (each at most once, in either order) follow ``index``."""
     seen: set[str] = set()
     while index < len(tokens):
-        word = _word(tokens[index])
+        word = keyword(tokens[index])
         if word not in ("LIMIT", "OFFSET") or word in seen or index + 1 >= len(tokens) \
                 or tokens[index + 1].kind != "number" or not tokens[index + 1].text.isdigit():
             return False
@@ -104,13 +88,14 @@ def as_lookup(checked: CheckedQuery) -> Lookup | None:
     tokens = checked.tokens
     if checked.form != "SELECT" or checked.has_dataset:
         return None
-    index = _skip_prologue(tokens)
+    # The gate checked the prologue's shape (PREFIX name IRI, BASE IRI): its first keyword after it is the form.
+    select = next(i for i, token in enumerate(tokens) if keyword(token) == "SELECT")
+    if any(keyword(token) == "BASE" for token in tokens[:select]):  # IRIs would resolve against it
+        return None
+    index = _skip_projection(tokens, select + 1)
     if index is None:
         return None
-    index = _skip_projection(tokens, index)
-    if index is None:
-        return None
-    if index < len(tokens) and _word(tokens[index]) == "WHERE":
+    if index < len(tokens) and keyword(tokens[index]) == "WHERE":
         index += 1
     if index + 5 > len(tokens) or tokens[index].text != "{" or tokens[index].kind != "punct":
         return None

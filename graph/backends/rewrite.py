@@ -29,7 +29,7 @@ import urllib.parse
 from dataclasses import dataclass
 
 from collabkg.graph.backends.versions import PublishedVersion
-from collabkg.graph.gate import CheckedQuery, Token, check_query, declared_prefixes
+from collabkg.graph.gate import CheckedQuery, Token, check_query, declared_prefixes, keyword
 from collabkg.graph.query_pool import QueryJob
 from collabkg.graph.sparql import PREDECLARED_PREFIXES
 
@@ -46,13 +46,9 @@ class RemoteQuery:
     named_graphs: tuple[str, ...]
 
 
-def _word(token: Token) -> str:
-    return token.text.upper() if token.kind == "word" else ""
-
-
 def _base(tokens: tuple[Token, ...]) -> str:
     for index, token in enumerate(tokens[:-1]):
-        if _word(token) == "BASE" and tokens[index + 1].kind == "iri":
+        if keyword(token) == "BASE" and tokens[index + 1].kind == "iri":
             return tokens[index + 1].text[1:-1]
     return ""
 
@@ -112,7 +108,7 @@ def named_in_query(tokens: tuple[Token, ...], prefixes: dict[str, str]) -> list[
     base = _base(tokens)
     named = []
     for index in range(len(tokens) - 2):
-        if _word(tokens[index]) == "FROM" and _word(tokens[index + 1]) == "NAMED":
+        if keyword(tokens[index]) == "FROM" and keyword(tokens[index + 1]) == "NAMED":
             iri = resolve(tokens[index + 2], prefixes, base)
             if iri:
                 named.append(iri)
@@ -145,7 +141,7 @@ def rewrite_graph_names(tokens: tuple[Token, ...], version: PublishedVersion, pr
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        word = _word(token)
+        word = keyword(token)
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         at = token.offset
         if word in ("FROM", "NAMED") and following is not None and following.kind in ("iri", "pname"):
@@ -254,13 +250,13 @@ def remote_query(job: QueryJob, version: PublishedVersion, checked: CheckedQuery
 def _describe_parts(checked: CheckedQuery) -> tuple[list[Token], list[Token], list[Token], list[Token], list[Token]]:
     """(prologue, variables described, IRIs described, dataset clauses, the rest: WHERE and modifiers)."""
     tokens = list(checked.tokens)
-    start = next(i for i, token in enumerate(tokens) if _word(token) == "DESCRIBE")
+    start = next(i for i, token in enumerate(tokens) if keyword(token) == "DESCRIBE")
     index = start + 1
     variables: list[Token] = []
     iris: list[Token] = []
     star = False
-    while index < len(tokens) and _word(tokens[index]) not in ("FROM", "WHERE") and tokens[index].text != "{" \
-            and _word(tokens[index]) not in ("ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP", "HAVING"):
+    while index < len(tokens) and keyword(tokens[index]) not in ("FROM", "WHERE") and tokens[index].text != "{" \
+            and keyword(tokens[index]) not in ("ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP", "HAVING"):
         token = tokens[index]
         if token.text == "*":
             star = True
@@ -270,8 +266,8 @@ def _describe_parts(checked: CheckedQuery) -> tuple[list[Token], list[Token], li
             iris.append(token)
         index += 1
     dataset: list[Token] = []
-    while index < len(tokens) and _word(tokens[index]) == "FROM":
-        size = 3 if index + 1 < len(tokens) and _word(tokens[index + 1]) == "NAMED" else 2
+    while index < len(tokens) and keyword(tokens[index]) == "FROM":
+        size = 3 if index + 1 < len(tokens) and keyword(tokens[index + 1]) == "NAMED" else 2
         dataset += tokens[index:index + size]
         index += size
     rest = tokens[index:]
@@ -297,7 +293,7 @@ def described_resources(checked: CheckedQuery) -> CheckedQuery | None:
     if not variables:
         return None
     body = " ".join(token.text for token in rest)
-    if rest and _word(rest[0]) != "WHERE" and rest[0].text != "{":
+    if rest and keyword(rest[0]) != "WHERE" and rest[0].text != "{":
         body = "{ } " + body
     text = " ".join(token.text for token in (*prologue,)) + " SELECT " + \
         " ".join(token.text for token in variables) + " " + " ".join(token.text for token in dataset) + " " + body
@@ -339,7 +335,7 @@ def describe_as_construct(checked: CheckedQuery, depth: int) -> CheckedQuery:
     described: list[str] = []
     if variables:
         body = " ".join(token.text for token in rest)
-        if rest and _word(rest[0]) != "WHERE" and rest[0].text != "{":
+        if rest and keyword(rest[0]) != "WHERE" and rest[0].text != "{":
             body = "{ } " + body
         projection = " ".join(token.text for token in variables)
         inner = f"SELECT {projection} {body}"
