@@ -91,13 +91,7 @@ def _worker_main(store_path: str, connection: Connection, max_result_bytes: int)
         from collabkg.graph.sandbox import forbid_network
 
         forbid_network()
-        lock = os.open(store_path, os.O_RDONLY)
-        fcntl.flock(lock, fcntl.LOCK_SH)  # held until the process ends: the version stays while we read it
-        import pyoxigraph
-
-        from collabkg.graph.store import database
-
-        store = pyoxigraph.Store.read_only(str(database(Path(store_path))))
+        _, store = _open_locked(store_path)  # the lock is held until the process ends
     except Exception as error:  # noqa: BLE001 - any start-up failure is reported to the pool, which retries
         connection.send(("failed", f"{type(error).__name__}: {error}"))
         return
@@ -107,6 +101,22 @@ def _worker_main(store_path: str, connection: Connection, max_result_bytes: int)
                               name="collabkg-evaluation")
     thread.start()
     thread.join()
+
+
+def _open_locked(version: str) -> tuple[int, Any]:
+    """A read-only store on ``version`` and the descriptor of a shared lock on its folder, taken first: a
+    build never prunes a version whose folder is locked, so the version stays while the store reads it."""
+    import pyoxigraph
+
+    from collabkg.graph.store import database
+
+    lock = os.open(version, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        return lock, pyoxigraph.Store.read_only(str(database(Path(version))))
+    except BaseException:
+        os.close(lock)
+        raise
 
 
 def _answer_jobs(store: Any, connection: Connection, max_result_bytes: int) -> None:
@@ -210,20 +220,15 @@ class _Reader:
     when the version is no longer current and no look-up still reads it."""
 
     def __init__(self, version: str) -> None:
-        import pyoxigraph
-
-        from collabkg.graph.store import database
-
         self.version = version
-        self.lock = os.open(version, os.O_RDONLY)
-        try:
-            fcntl.flock(self.lock, fcntl.LOCK_SH)
-            self.store = pyoxigraph.Store.read_only(str(database(Path(version))))
-        except BaseException:
-            os.close(self.lock)
-            raise
+        self.lock, self.store = _open_locked(version)
         self.readers = 0
         self.retired = False
+
+    def retire(self) -> None:
+        """No new look-up will read this version; the lock goes with the last one that does."""
+        self.retired = True
+        self.close_if_done()
 
     def close_if_done(self) -> None:
         if self.retired and not self.readers and self.lock >= 0:
@@ -261,6 +266,7 @@ class QueryPool:
         self._closed = False
         self._version = published_version(store)
         self._reader: _Reader | None = None
+        self._unreadable: str | None = None  # a version this process could not open for look-ups
         self._reader_lock = threading.Lock()
         self.failures: deque[str] = deque(maxlen=20)  # recent start-up failures, for operators
         for _ in range(self.size):
@@ -458,12 +464,14 @@ class QueryPool:
             reader = self._reader
             if reader is None or reader.version != self._version:
                 if reader is not None:
-                    reader.retired = True
-                    reader.close_if_done()
+                    reader.retire()
+                self._reader = None
+                if self._unreadable == self._version:  # tried once for this version: the workers answer
+                    return None
                 try:
                     reader = self._reader = _Reader(self._version)
                 except (OSError, ValueError) as error:
-                    self._reader = None
+                    self._unreadable = self._version
                     log.warning("look-ups go to the workers: cannot read %s here (%s)", self._version, error)
                     return None
             reader.readers += 1
@@ -477,8 +485,7 @@ class QueryPool:
     def close(self) -> None:
         with self._reader_lock:
             if self._reader is not None:
-                self._reader.retired = True
-                self._reader.close_if_done()
+                self._reader.retire()
                 self._reader = None
         with self._condition:
             self._closed = True

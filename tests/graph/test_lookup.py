@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from support import call, serving
 
 from collabkg.graph import lookup as lookup_module
+from collabkg.graph import query_pool
 from collabkg.graph.gate import check_query
 from collabkg.graph.lookup import as_lookup
 from collabkg.graph.query_pool import QueryBusy, QueryJob, QueryPool, _evaluate, published_version
@@ -137,3 +138,19 @@ def test_the_serving_process_cannot_open_a_network_connection(built_store: Path,
         reply = call(f"{url}/sparql?" + urllib.parse.urlencode({"query": f"SELECT ?p WHERE {{ <{IRI}> ?p ?o }}"}),
                      "GET", None, {"Accept": "text/csv"})
         assert reply.status == 200 and b"http://www.w3.org/1999/02/22-rdf-syntax-ns#type" in reply.body
+
+
+def test_a_version_this_process_cannot_read_leaves_look_ups_to_the_workers(
+        built_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[str] = []
+
+    def unreadable(version: str) -> None:
+        attempts.append(version)
+        raise OSError("no permission")
+
+    monkeypatch.setattr(query_pool, "_Reader", unreadable)
+    with QueryPool(built_store, workers=1, timeout=10) as pool:
+        for _ in range(3):
+            answer = pool.run(QueryJob(f"SELECT ?p ?o WHERE {{ <{IRI}> ?p ?o }}", "csv"))
+            assert b"http://www.w3.org/1999/02/22-rdf-syntax-ns#type" in answer.body
+    assert attempts == [published_version(built_store)]  # tried once for the version, not on every look-up
