@@ -438,15 +438,19 @@ def ratio(ours: float, theirs: float, spec: str) -> str:
     return f"{ours / theirs:{spec}}×" if theirs > 0 else "no answer"
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
+def cpu_model() -> str:
+    """The processor's model name (Linux), or "unknown CPU"."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return "unknown CPU"
+
+
+def machine() -> str:
+    cpu = cpu_model()
     versions = subprocess.run([ARGS.oxigraph, "--version"], capture_output=True, text=True).stdout.strip()
     rdflib_endpoint_version = subprocess.run(
         [str(Path(ARGS.rdflib_endpoint).with_name("python")), "-c",

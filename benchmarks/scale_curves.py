@@ -33,7 +33,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Dataset, Graph
 
-from benchmarks.endpoint_benchmark import TEXT_FILTERS, search_index_writer
+from benchmarks.endpoint_benchmark import TEXT_FILTERS, cpu_model, search_index_writer
 from benchmarks.search_vs_scan import WORDS
 from benchmarks.synthetic import synthesise
 from collabkg.graph.queries import named_queries
@@ -116,8 +116,7 @@ def table(rows: list[tuple[int, dict[str, float | None]]]) -> str:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "unknown CPU")
+    cpu = cpu_model()
     memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), "0")
     return (f"{cpu}, {os.cpu_count()} cores, {int(memory) // 1024 // 1024} GB; {platform.system()} "

@@ -295,7 +295,7 @@ def described_resources(checked: CheckedQuery) -> CheckedQuery | None:
     body = " ".join(token.text for token in rest)
     if rest and keyword(rest[0]) != "WHERE" and rest[0].text != "{":
         body = "{ } " + body
-    text = " ".join(token.text for token in (*prologue,)) + " SELECT " + \
+    text = " ".join(token.text for token in prologue) + " SELECT " + \
         " ".join(token.text for token in variables) + " " + " ".join(token.text for token in dataset) + " " + body
     return check_query(" ".join(text.split()))
 
